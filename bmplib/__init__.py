@@ -1,0 +1,91 @@
+"""bmplib: decode BMP (BGP Monitoring Protocol, RFC 7854) streams and the BGP
+messages inside them.
+
+The public API::
+
+    bmplib.BMPDecoder   sans-IO stream decoder: feed(bytes), iterate messages
+    bmplib.decode       decode exactly one complete BMP message
+    bmplib.iter_file    decode a raw BMP stream, pcap or pcapng file
+    bmplib.to_json      the JSON-ready dict of any message
+    bmplib.DecodeError  the base of every decoding error
+"""
+
+from __future__ import annotations
+
+from bmplib._impl import IMPLEMENTATION
+from bmplib.bmp.constants import MessageType, PeerType
+from bmplib.bmp.header import PeerHeader, Table
+from bmplib.bmp.messages import (
+    BMPMessage,
+    Initiation,
+    PeerDown,
+    PeerUp,
+    RouteMirroring,
+    RouteMonitoring,
+    StatisticsReport,
+    Termination,
+    UnknownMessage,
+    decode_message,
+)
+from bmplib.errors import (
+    BGPDecodeError,
+    BMPDecodeError,
+    CaptureError,
+    DecodeError,
+    EncodeError,
+    FramingError,
+    InternalDecodeError,
+    NLRIDecodeError,
+)
+from bmplib.files import iter_file
+from bmplib.json import to_json
+from bmplib.session import DecodeContext, SessionTable
+from bmplib.stream import BMPDecoder, ErrorRecord, SkippedBytes
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BGPDecodeError",
+    "BMPDecodeError",
+    "BMPDecoder",
+    "BMPMessage",
+    "CaptureError",
+    "DecodeContext",
+    "DecodeError",
+    "EncodeError",
+    "ErrorRecord",
+    "FramingError",
+    "IMPLEMENTATION",
+    "Initiation",
+    "InternalDecodeError",
+    "MessageType",
+    "NLRIDecodeError",
+    "PeerDown",
+    "PeerHeader",
+    "PeerType",
+    "PeerUp",
+    "RouteMirroring",
+    "RouteMonitoring",
+    "SessionTable",
+    "SkippedBytes",
+    "StatisticsReport",
+    "Table",
+    "Termination",
+    "UnknownMessage",
+    "decode",
+    "iter_file",
+    "to_json",
+]
+
+
+def decode(data: bytes | bytearray | memoryview, context: DecodeContext | None = None) -> BMPMessage:
+    """Decode exactly one complete BMP message.
+
+    Raises :class:`DecodeError` for any malformed input (never another
+    exception type)."""
+    try:
+        return decode_message(bytes(data), context)
+    except DecodeError:
+        raise
+    except Exception as exc:  # a decoder bug must not leak as IndexError & co.
+        raise InternalDecodeError(f"{type(exc).__name__}: {exc}", 0, bytes(data)) from exc
