@@ -24,12 +24,15 @@ class DecodeContext:
     :ivar extended_message: messages may be up to 65535 octets (RFC 8654).
     :ivar asn_guess: when an AS_PATH does not parse with the width above,
         retry with the other one and mark the result as guessed.
+    :ivar multiple_labels: the (AFI, SAFI) pairs for which the Multiple
+        Labels capability (RFC 8277 section 2.1) was negotiated.
     """
 
     asn4: bool = True
     addpath: frozenset[tuple[int, int]] = field(default_factory=frozenset)
     extended_message: bool = False
     asn_guess: bool = False
+    multiple_labels: frozenset[tuple[int, int]] = field(default_factory=frozenset)
 
 
 class SessionTable:

@@ -1,0 +1,113 @@
+"""Address families: AFI / SAFI code points (IANA "Address Family Numbers",
+"SAFI Values") and the registry that maps an (AFI, SAFI) pair to the codec of
+its NLRI (RFC 4760 section 5).
+
+A family module registers a codec at import time::
+
+    register(AFI.IPV4, SAFI.UNICAST, InetCodec(...))
+
+An (AFI, SAFI) with no codec is never an error: MP_REACH / MP_UNREACH keep its
+NLRI octets as :class:`UnknownNLRI`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bmplib.session import DecodeContext
+
+__all__ = ["AFI", "SAFI", "NLRICodec", "UnknownNLRI", "family_name", "lookup", "register"]
+
+
+class AFI(enum.IntEnum):
+    """Address Family Numbers used by BGP (IANA)."""
+
+    IPV4 = 1
+    IPV6 = 2
+    L2VPN = 25
+    BGP_LS = 16388
+
+
+class SAFI(enum.IntEnum):
+    """Subsequent Address Family Identifiers (IANA "SAFI Values")."""
+
+    UNICAST = 1
+    MULTICAST = 2
+    MPLS_LABEL = 4  # RFC 8277
+    MCAST_VPN = 5  # RFC 6514
+    VPLS = 65  # RFC 4761
+    EVPN = 70  # RFC 7432
+    BGP_LS = 71
+    SR_TE_POLICY = 73
+    MPLS_VPN = 128  # RFC 4364
+    MPLS_VPN_MULTICAST = 129  # RFC 6513
+    ROUTE_TARGET_CONSTRAINT = 132  # RFC 4684
+    FLOWSPEC = 133  # RFC 8955
+    FLOWSPEC_VPN = 134
+
+
+class NLRICodec(Protocol):
+    """What a family module provides for one (AFI, SAFI).
+
+    ``decode`` parses the NLRI in ``buf[pos:end]`` into a list of route
+    objects; *path_id* says whether each NLRI starts with a 4-octet ADD-PATH
+    path identifier (RFC 7911).  Errors are
+    :class:`~bmplib.errors.NLRIDecodeError` with absolute offsets in *buf*.
+    ``encode`` is the exact inverse.
+    """
+
+    def decode(self, buf: bytes, pos: int, end: int, path_id: bool, ctx: DecodeContext) -> list[Any]: ...
+
+    def encode(self, routes: list[Any], path_id: bool, ctx: DecodeContext) -> bytes: ...
+
+
+@dataclass(slots=True)
+class UnknownNLRI:
+    """The NLRI octets of a family bmplib has no codec for."""
+
+    afi: int
+    safi: int
+    data: bytes
+
+    def encode(self) -> bytes:
+        return self.data
+
+
+_CODECS: dict[tuple[int, int], NLRICodec] = {}
+
+
+def register(afi: int, safi: int, codec: NLRICodec) -> None:
+    """Register the NLRI codec of one (AFI, SAFI)."""
+    _CODECS[(int(afi), int(safi))] = codec
+
+
+def lookup(afi: int, safi: int) -> NLRICodec | None:
+    """The codec registered for (AFI, SAFI), or ``None``."""
+    return _CODECS.get((afi, safi))
+
+
+_FAMILY_NAMES = {
+    (1, 1): "ipv4-unicast",
+    (2, 1): "ipv6-unicast",
+    (1, 2): "ipv4-multicast",
+    (2, 2): "ipv6-multicast",
+    (1, 4): "ipv4-labeled-unicast",
+    (2, 4): "ipv6-labeled-unicast",
+    (1, 128): "ipv4-vpn",
+    (2, 128): "ipv6-vpn",
+    (1, 129): "ipv4-vpn-multicast",
+    (2, 129): "ipv6-vpn-multicast",
+    (25, 70): "evpn",
+    (1, 132): "rtc",
+    (1, 133): "ipv4-flowspec",
+    (2, 133): "ipv6-flowspec",
+    (16388, 71): "bgp-ls",
+}
+
+
+def family_name(afi: int, safi: int) -> str:
+    """The text name of a family (``ipv4-unicast``, ``evpn``, ...);
+    ``afi-<n>-safi-<m>`` for the others."""
+    return _FAMILY_NAMES.get((afi, safi)) or f"afi-{afi}-safi-{safi}"
