@@ -91,10 +91,17 @@ def _encode_bgp(obj: Any, what: str) -> bytes:
 # ---------------------------------------------------------------------------
 @dataclass(slots=True)
 class RouteMonitoring:
-    """Route Monitoring: a per-peer header and one BGP UPDATE."""
+    """Route Monitoring: a per-peer header and one BGP UPDATE.
+
+    Some exporters append TLVs after the BGP PDU (seen from a Cisco IOS XR
+    router in pmacct's captures: type 0xea62; the BMP TLV draft defines such
+    trailing TLVs).  When the trailing octets parse as TLVs they are kept in
+    :attr:`tlvs`; otherwise the message is malformed.
+    """
 
     peer: PeerHeader
     bgp: Any
+    tlvs: list[InformationTLV] = field(default_factory=list)
     offset: int = field(default=0, compare=False)
 
     @property
@@ -107,7 +114,8 @@ class RouteMonitoring:
         return self.bgp if getattr(self.bgp, "type", None) == 2 and hasattr(self.bgp, "attributes") else None
 
     def encode(self) -> bytes:
-        return _frame(0, self.peer.encode() + _encode_bgp(self.bgp, "bgp"))
+        tlvs = b"".join(t.encode() for t in self.tlvs)
+        return _frame(0, self.peer.encode() + _encode_bgp(self.bgp, "bgp") + tlvs)
 
 
 # ---------------------------------------------------------------------------
@@ -530,9 +538,15 @@ def decode_message(
     if msg_type == 0:
         ctx = context or (contexts or default_context)(msg_type, peer)
         bgp, bgp_end = decode_bgp_message(buf, pos, end, ctx)
-        if bgp_end != end:
-            raise BMPDecodeError(f"{end - bgp_end} octets after the BGP message", bgp_end, buf[bgp_end:end])
-        return RouteMonitoring(peer, bgp)
+        if bgp_end == end:
+            return RouteMonitoring(peer, bgp)
+        try:
+            tlvs = [InformationTLV(t, buf[vs:ve]) for t, vs, ve in iter_tlvs(buf, bgp_end, end, "route monitoring")]
+        except BMPDecodeError:
+            raise BMPDecodeError(
+                f"{end - bgp_end} octets after the BGP message are not TLVs", bgp_end, buf[bgp_end:end]
+            ) from None
+        return RouteMonitoring(peer, bgp, tlvs)
     if msg_type == 1:
         return _decode_stats(buf, pos, end, peer)
     if msg_type == 2:
