@@ -31,11 +31,7 @@ def decode_peer_header(bytes buf, Py_ssize_t pos):
     cdef const unsigned char* p = <const unsigned char*>buf + pos
     cdef int ptype = p[0]
     cdef int flags = p[1]
-    cdef bint ipv6
-    if ptype >= 3:
-        ipv6 = memcmp(p + 10, <const unsigned char*>_ZERO12, 12) != 0
-    else:
-        ipv6 = (flags & 0x80) != 0
+    cdef bint ipv6 = (ptype < 3 and (flags & 0x80) != 0) or memcmp(p + 10, <const unsigned char*>_ZERO12, 12) != 0
     if ipv6:
         address = _inet_ntop(_AF_INET6, buf[pos + 10:pos + 26])
     else:

@@ -68,7 +68,10 @@ class PeerHeader:
     """The per-peer header (RFC 7854 section 4.2).
 
     ``address`` and ``bgp_id`` are text; ``distinguisher`` keeps its 8 raw
-    octets (see :attr:`rd` for the route-distinguisher view).
+    octets (see :attr:`rd` for the route-distinguisher view).  The address is
+    IPv4 text when the V flag is clear and the 12 octets before the IPv4
+    address are zero, as the RFC requires; otherwise it is the IPv6 text of
+    all 16 octets, so that nothing on the wire is lost.
     """
 
     peer_type: PeerType | int
@@ -88,8 +91,9 @@ class PeerHeader:
 
     @property
     def is_ipv6(self) -> bool:
-        """V flag: the peer address is IPv6 (peer types 0-2)."""
-        if self.peer_type == 3:
+        """V flag: the peer address is IPv6 (peer types 0-2); for other peer
+        types, whether the address is IPv6."""
+        if self.peer_type not in (0, 1, 2):
             return ":" in self.address
         return bool(self.flags & FLAG_V)
 
@@ -184,10 +188,9 @@ def decode_peer_header(buf: bytes, pos: int) -> PeerHeader:
             pos, buf[pos:],
         )  # fmt: skip
     ptype, flags, dist, addr, asn, bgp_id, sec, usec = _PEER.unpack_from(buf, pos)
-    if ptype == 3 or ptype > 3:
-        ipv6 = addr[:12] != _ZERO12
-    else:
-        ipv6 = bool(flags & FLAG_V)
+    # IPv6 text when the V flag says so (peer types 0-2) or when the 12 octets
+    # that must be zero before an IPv4 address are not: keeps every octet.
+    ipv6 = (ptype < 3 and flags & FLAG_V) or addr[:12] != _ZERO12
     return PeerHeader(
         lookup(PeerType, ptype), flags, dist, decode_address16(addr, ipv6), asn,
         socket.inet_ntop(socket.AF_INET, bgp_id), sec, usec,

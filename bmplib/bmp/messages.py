@@ -309,7 +309,7 @@ def _decode_peer_up(buf: bytes, pos: int, end: int, peer: PeerHeader) -> PeerUp:
     if end - pos < 20:
         raise BMPDecodeError(f"peer up needs 20 octets of local address and ports, {end - pos} left", pos, buf[pos:end])
     raw_local = buf[pos : pos + 16]
-    ipv6 = peer.is_ipv6 if peer.peer_type in (0, 1, 2) else raw_local[:12] != bytes(12)
+    ipv6 = (peer.peer_type in (0, 1, 2) and peer.is_ipv6) or raw_local[:12] != bytes(12)
     local = decode_address16(raw_local, ipv6)
     lport, rport = _PORTS.unpack_from(buf, pos + 16)
     sent, p = decode_bgp_message(buf, pos + 20, end)
