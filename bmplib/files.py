@@ -4,19 +4,26 @@ its name."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Union
 
+from bmplib.capture.reader import PCAP_MAGICS, PCAPNG_MAGIC
 from bmplib.errors import CaptureError
+from bmplib.pcap import CapturedItem, iter_capture
 from bmplib.stream import BMPDecoder, StreamItem
 
-__all__ = ["detect_format", "iter_file", "iter_stream"]
+__all__ = ["CAPTURE_OPTIONS", "FileItem", "detect_format", "iter_file", "iter_fileobj", "iter_stream"]
 
-PCAP_MAGICS = {b"\xa1\xb2\xc3\xd4", b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\x3c\x4d", b"\x4d\x3c\xb2\xa1"}
-PCAPNG_MAGIC = b"\x0a\x0d\x0d\x0a"
 CHUNK = 1 << 20
+
+#: Options of :func:`iter_file` that only apply to captures (a raw BMP
+#: stream has no TCP flows): they are ignored for raw streams.
+CAPTURE_OPTIONS = frozenset({"ports", "max_out_of_order", "detect_window"})
+
+#: What :func:`iter_file` yields: stream items for a raw BMP stream,
+#: :class:`~bmplib.pcap.CapturedItem` objects for a capture.
+FileItem = Union[StreamItem, CapturedItem]
 
 
 def detect_format(head: bytes) -> str:
@@ -41,20 +48,44 @@ def iter_stream(fileobj: Any, **decoder_options: Any) -> Iterator[StreamItem]:
     yield from dec
 
 
-def iter_file(path: str | Path, **options: Any) -> Iterator[Any]:
+def _peek(fileobj: BinaryIO) -> bytes:
+    """The first 4 octets of *fileobj*, leaving it where it was."""
+    peek = getattr(fileobj, "peek", None)
+    if peek is not None and not fileobj.seekable():
+        head: bytes = peek(4)[:4]
+        return head
+    pos = fileobj.tell()
+    head = fileobj.read(4)
+    fileobj.seek(pos)
+    return head
+
+
+def iter_fileobj(fileobj: BinaryIO, **options: Any) -> Iterator[FileItem]:
+    """Like :func:`iter_file` over an open binary file object (seekable, or
+    with ``peek`` like ``sys.stdin.buffer``)."""
+    fmt = detect_format(_peek(fileobj))
+    if fmt == "bmp":
+        yield from iter_stream(fileobj, **{k: v for k, v in options.items() if k not in CAPTURE_OPTIONS})
+    else:
+        yield from iter_capture(fileobj, **{k: v for k, v in options.items() if k != "resync"})
+
+
+def iter_file(path: str | Path, **options: Any) -> Iterator[FileItem]:
     """Decode every BMP message in the file at *path*: a raw BMP stream, a
-    pcap or a pcapng capture.  Yields messages, error records and skip
-    records in stream order.  *options* go to :class:`~bmplib.BMPDecoder`
-    (and, for captures, to :func:`bmplib.pcap.iter_capture`)."""
+    pcap or a pcapng capture (told apart by their magic numbers).
+
+    A raw stream yields messages, error records and skip records in stream
+    order.  A capture yields :class:`~bmplib.pcap.CapturedItem` objects: the
+    same items (plus :class:`~bmplib.pcap.StreamGap` records) with the TCP
+    flow and capture time they came from; see :mod:`bmplib.pcap`.
+
+    *options* go to :class:`~bmplib.BMPDecoder` (``max_message_length``,
+    ``resync``, ``track_sessions``) and, for captures, to
+    :class:`~bmplib.pcap.CaptureDecoder` (``ports``, ``max_out_of_order``,
+    ``detect_window``; captures always resynchronise)."""
     try:
         fh = open(path, "rb")
     except OSError as exc:
         raise CaptureError(f"cannot open {path}: {exc.strerror}", 0, b"") from exc
     with fh:
-        fmt = detect_format(fh.read(4))
-        fh.seek(0)
-        if fmt == "bmp":
-            yield from iter_stream(fh, **options)
-            return
-        pcap = importlib.import_module("bmplib.pcap")
-        yield from pcap.iter_capture(fh, **options)
+        yield from iter_fileobj(fh, **options)
