@@ -1,0 +1,265 @@
+"""MP_REACH_NLRI (14) and MP_UNREACH_NLRI (15) (RFC 4760 section 3 and 4).
+
+The NLRI of each (AFI, SAFI) is decoded by the codec registered in
+:mod:`bmplib.nlri.registry`, with path identifiers when the family is in
+``ctx.addpath`` (RFC 7911); a family with no codec keeps its octets as one
+:class:`~bmplib.nlri.registry.UnknownNLRI`.
+
+RFC 7606 section 7.11 / section 5.3: a malformed MP_REACH or MP_UNREACH
+(including NLRI that do not parse) leads to AFI/SAFI disable for its family,
+or to session reset when not even the AFI/SAFI can be read.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from bmplib.bgp.attributes.base import (
+    OPTIONAL_NON_TRANSITIVE,
+    AttributeType,
+    ErrorAction,
+    MalformedAttributeError,
+    _AttributeBase,
+    register_attribute,
+)
+from bmplib.errors import EncodeError, NLRIDecodeError
+from bmplib.nlri.rd import RouteDistinguisher
+from bmplib.nlri.registry import UnknownNLRI, family_name, lookup
+from bmplib.session import DecodeContext
+
+__all__ = ["MPNextHop", "MPReachNLRI", "MPUnreachNLRI"]
+
+_HB = struct.Struct("!HB")
+_HBB = struct.Struct("!HBB")
+_AFISAFI: dict[tuple[int, int], tuple[int, int]] = {}
+
+
+def _family(afi: int, safi: int) -> tuple[int, int]:
+    """An interned (afi, safi) tuple."""
+    key = (afi, safi)
+    return _AFISAFI.setdefault(key, key)
+
+
+def _ntop(raw: bytes) -> str:
+    return socket.inet_ntop(socket.AF_INET if len(raw) == 4 else socket.AF_INET6, raw)
+
+
+@dataclass(slots=True, repr=False)
+class MPNextHop:
+    """The next hop field of MP_REACH_NLRI (RFC 4760 section 3), kept as its
+    octets; its form is told by the length:
+
+    ======  =====================================================
+    4       IPv4
+    16      IPv6 (also an IPv4 family's IPv6 next hop, RFC 8950)
+    32      IPv6 global + link-local (RFC 2545 section 3)
+    12      RD (zero) + IPv4 (VPN-IPv4, RFC 4364 section 4.3.2)
+    24      RD + IPv6 (VPN-IPv6, RFC 4659; RFC 8950 for VPN-IPv4)
+    48      RD + IPv6 global + RD + IPv6 link-local (RFC 4659)
+    ======  =====================================================
+
+    Any other length has no decoded form (``address`` is ``None``).
+    """
+
+    raw: bytes
+
+    @classmethod
+    def from_addresses(
+        cls, address: str, link_local: str | None = None, rd: RouteDistinguisher | None = None
+    ) -> MPNextHop:
+        """Build from text addresses (and an RD for VPN families)."""
+        try:
+            af = socket.AF_INET6 if ":" in address else socket.AF_INET
+            raw = socket.inet_pton(af, address)
+            rd_raw = rd.raw if rd is not None else b""
+            out = rd_raw + raw
+            if link_local is not None:
+                out += rd_raw + socket.inet_pton(socket.AF_INET6, link_local)
+        except OSError as exc:
+            raise EncodeError("next_hop", f"not an address: {address!r} / {link_local!r}") from exc
+        return cls(out)
+
+    def _parts(self) -> tuple[RouteDistinguisher | None, bytes | None, bytes | None]:
+        raw = self.raw
+        n = len(raw)
+        if n in (4, 16):
+            return None, raw, None
+        if n == 32:
+            return None, raw[:16], raw[16:]
+        if n in (12, 24):
+            return RouteDistinguisher(raw[:8]), raw[8:], None
+        if n == 48:
+            return RouteDistinguisher(raw[:8]), raw[8:24], raw[32:48]
+        return None, None, None
+
+    @property
+    def address(self) -> str | None:
+        """The (global) next hop address text."""
+        a = self._parts()[1]
+        return None if a is None else _ntop(a)
+
+    @property
+    def link_local(self) -> str | None:
+        """The IPv6 link-local next hop, when there is one."""
+        a = self._parts()[2]
+        return None if a is None else _ntop(a)
+
+    @property
+    def rd(self) -> RouteDistinguisher | None:
+        """The route distinguisher of a VPN next hop."""
+        return self._parts()[0]
+
+    @property
+    def addresses(self) -> list[str]:
+        """Global and link-local addresses, in wire order."""
+        _, a, b = self._parts()
+        return [_ntop(x) for x in (a, b) if x is not None]
+
+    def __str__(self) -> str:
+        if self.address is None:
+            return self.raw.hex()
+        return " ".join(self.addresses)
+
+    def __repr__(self) -> str:
+        return f"MPNextHop({str(self)!r})"
+
+    def __hash__(self) -> int:
+        return hash(self.raw)
+
+    def __json__(self) -> dict[str, Any]:
+        rd = self.rd
+        return {"address": self.address, "link_local": self.link_local, "rd": None if rd is None else str(rd),
+                "hex": self.raw.hex()}  # fmt: skip
+
+    def encode(self) -> bytes:
+        return self.raw
+
+
+@dataclass(slots=True)
+class MPReachNLRI(_AttributeBase):
+    """MP_REACH_NLRI (type 14, RFC 4760 section 3).
+
+    :ivar nlri: the routes (objects of the family's codec, or one
+        :class:`~bmplib.nlri.registry.UnknownNLRI` for an unknown family).
+    :ivar reserved: the octet after the next hop (RFC 4760: reserved, was
+        "number of SNPAs" in RFC 2858), kept as received.
+    """
+
+    type_code: ClassVar[int] = AttributeType.MP_REACH_NLRI
+    afi: int
+    safi: int
+    next_hop: MPNextHop
+    nlri: list[Any]
+    reserved: int = 0
+    flags: int = OPTIONAL_NON_TRANSITIVE | 0x10
+
+    @property
+    def family(self) -> tuple[int, int]:
+        return (self.afi, self.safi)
+
+    @property
+    def family_name(self) -> str:
+        return family_name(self.afi, self.safi)
+
+    def _value(self) -> bytes:
+        nh = self.next_hop.encode()
+        if len(nh) > 255:
+            raise EncodeError("mp_reach.next_hop", f"{len(nh)} octets do not fit")
+        try:
+            head = _HBB.pack(self.afi, self.safi, len(nh)) + nh + bytes((self.reserved,))
+        except (struct.error, ValueError) as exc:
+            raise EncodeError("mp_reach", str(exc)) from exc
+        return head + b"".join(r.encode() for r in self.nlri)
+
+
+@dataclass(slots=True)
+class MPUnreachNLRI(_AttributeBase):
+    """MP_UNREACH_NLRI (type 15, RFC 4760 section 4).  With no withdrawn
+    routes it is the End-of-RIB marker of its family (RFC 4724 section 2)."""
+
+    type_code: ClassVar[int] = AttributeType.MP_UNREACH_NLRI
+    afi: int
+    safi: int
+    withdrawn: list[Any]
+    flags: int = OPTIONAL_NON_TRANSITIVE | 0x10
+
+    @property
+    def family(self) -> tuple[int, int]:
+        return (self.afi, self.safi)
+
+    @property
+    def family_name(self) -> str:
+        return family_name(self.afi, self.safi)
+
+    def _value(self) -> bytes:
+        try:
+            head = _HB.pack(self.afi, self.safi)
+        except struct.error as exc:
+            raise EncodeError("mp_unreach", str(exc)) from exc
+        return head + b"".join(r.encode() for r in self.withdrawn)
+
+
+def _decode_nlri(buf: bytes, pos: int, end: int, afi: int, safi: int, ctx: DecodeContext, what: str) -> list[Any]:
+    family = _family(afi, safi)
+    codec = lookup(afi, safi)
+    if codec is None:
+        return [UnknownNLRI(afi, safi, buf[pos:end])] if pos < end else []
+    try:
+        return codec.decode(buf, pos, end, family in ctx.addpath, ctx)
+    except NLRIDecodeError as exc:
+        raise MalformedAttributeError(
+            f"{what} {family_name(afi, safi)} NLRI: {exc.reason}",
+            exc.offset,
+            exc.data,
+            ErrorAction.AFI_SAFI_DISABLE,
+            family,
+        ) from exc
+
+
+def decode_mp_reach(buf: bytes, pos: int, end: int, flags: int, ctx: DecodeContext) -> MPReachNLRI:
+    n = end - pos
+    if n < 3:
+        raise MalformedAttributeError(
+            f"MP_REACH_NLRI of {n} octets has no AFI/SAFI", pos, buf[pos:end], ErrorAction.SESSION_RESET
+        )
+    afi, safi = _HB.unpack_from(buf, pos)
+    family = _family(afi, safi)
+    if n < 5:
+        raise MalformedAttributeError(
+            f"MP_REACH_NLRI of {n} octets is truncated", pos, buf[pos:end], ErrorAction.AFI_SAFI_DISABLE, family
+        )
+    nh_end = pos + 4 + buf[pos + 3]
+    if nh_end >= end:
+        raise MalformedAttributeError(
+            f"MP_REACH_NLRI next hop length {buf[pos + 3]} overruns the attribute",
+            pos,
+            buf[pos:end],
+            ErrorAction.AFI_SAFI_DISABLE,
+            family,
+        )
+    nlri = _decode_nlri(buf, nh_end + 1, end, afi, safi, ctx, "MP_REACH_NLRI")
+    return MPReachNLRI(afi, safi, MPNextHop(buf[pos + 4 : nh_end]), nlri, buf[nh_end], flags)
+
+
+def decode_mp_unreach(buf: bytes, pos: int, end: int, flags: int, ctx: DecodeContext) -> MPUnreachNLRI:
+    if end - pos < 3:
+        raise MalformedAttributeError(
+            f"MP_UNREACH_NLRI of {end - pos} octets has no AFI/SAFI", pos, buf[pos:end], ErrorAction.SESSION_RESET
+        )
+    afi, safi = _HB.unpack_from(buf, pos)
+    return MPUnreachNLRI(afi, safi, _decode_nlri(buf, pos + 3, end, afi, safi, ctx, "MP_UNREACH_NLRI"), flags)
+
+
+register_attribute(
+    AttributeType.MP_REACH_NLRI, decode_mp_reach, MPReachNLRI, ErrorAction.AFI_SAFI_DISABLE, OPTIONAL_NON_TRANSITIVE
+)
+register_attribute(
+    AttributeType.MP_UNREACH_NLRI,
+    decode_mp_unreach,
+    MPUnreachNLRI,
+    ErrorAction.AFI_SAFI_DISABLE,
+    OPTIONAL_NON_TRANSITIVE,
+)

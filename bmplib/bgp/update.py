@@ -1,0 +1,394 @@
+"""The BGP UPDATE message (RFC 4271 section 4.3) with RFC 7606 error handling.
+
+:func:`decode_update` is registered as the body decoder of BGP message type 2.
+It decodes the withdrawn routes and NLRI (IPv4 unicast, with path identifiers
+when ``(1, 1)`` is in ``ctx.addpath``) and every path attribute through the
+attribute registry of :mod:`bmplib.bgp.attributes`.
+
+Errors (RFC 7606):
+
+* what makes the message unparseable as a whole -- a withdrawn-routes length
+  or total path attribute length that does not add up, an attribute whose
+  length runs past the attribute section, a classic withdrawn/NLRI prefix
+  that does not parse -- raises :class:`~bmplib.errors.BGPDecodeError`
+  (:class:`~bmplib.errors.NLRIDecodeError` for prefixes);
+* a malformed attribute, wrong attribute flags, a duplicate attribute, a
+  missing mandatory attribute do not: the :class:`Update` comes back with
+  what parsed, the offending attribute kept as a
+  :class:`~bmplib.bgp.attributes.MalformedAttribute` (so the message still
+  re-encodes exactly), and one :class:`~bmplib.bgp.attributes.Problem` per
+  finding in :attr:`Update.problems`, classified per RFC 7606 section 7
+  (attribute-discard, treat-as-withdraw, afi-safi-disable, session-reset).
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from bmplib.bgp.attributes import (
+    AS4Path,
+    ASPath,
+    ErrorAction,
+    MalformedAttribute,
+    MalformedAttributeError,
+    MPReachNLRI,
+    MPUnreachNLRI,
+    NextHop,
+    Problem,
+    UnknownAttribute,
+    merge_as4_path,
+)
+from bmplib.bgp.attributes.base import ATTR_OPTIONAL, AttributeType, registry
+from bmplib.bgp.message import BGPMessageType, encode_bgp_header, register_decoder
+from bmplib.errors import BGPDecodeError, EncodeError
+from bmplib.nlri.inet import IPV4_UNICAST, decode_inet_prefixes
+from bmplib.nlri.registry import family_name
+from bmplib.session import DecodeContext
+
+__all__ = ["Update", "decode_update"]
+
+_U16 = struct.Struct("!H")
+_MP_CODES = (1 << AttributeType.MP_REACH_NLRI) | (1 << AttributeType.MP_UNREACH_NLRI)
+
+
+@dataclass(slots=True)
+class Update:
+    """A BGP UPDATE (RFC 4271 section 4.3).
+
+    :ivar withdrawn_routes: the classic Withdrawn Routes field (IPv4 unicast).
+    :ivar attributes: the path attributes in wire order.
+    :ivar nlri: the classic NLRI field (IPv4 unicast).
+    :ivar problems: RFC 7606 findings (empty for a well-formed UPDATE).
+
+    Views across the classic fields and MP_REACH/MP_UNREACH:
+    :attr:`announced`, :attr:`withdrawn`, :attr:`as_path` (effective, RFC 6793),
+    :attr:`next_hop`, :attr:`communities`, :attr:`is_end_of_rib`, ...
+    """
+
+    withdrawn_routes: list[Any] = field(default_factory=list)
+    attributes: list[Any] = field(default_factory=list)
+    nlri: list[Any] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    _json_views: ClassVar[tuple[str, ...]] = ("type", "announced", "withdrawn", "end_of_rib")
+
+    @property
+    def type(self) -> BGPMessageType:
+        return BGPMessageType.UPDATE
+
+    # -- attribute access ---------------------------------------------------
+    def get(self, type_code: int) -> Any:
+        """The first well-formed attribute of *type_code*, or ``None``."""
+        for a in self.attributes:
+            if a.type_code == type_code and type(a) is not MalformedAttribute:
+                return a
+        return None
+
+    @property
+    def mp_reach(self) -> MPReachNLRI | None:
+        a = self.get(14)
+        return a if isinstance(a, MPReachNLRI) else None
+
+    @property
+    def mp_unreach(self) -> MPUnreachNLRI | None:
+        a = self.get(15)
+        return a if isinstance(a, MPUnreachNLRI) else None
+
+    @property
+    def origin(self) -> int | None:
+        """ORIGIN value (:class:`~bmplib.bgp.attributes.OriginType`)."""
+        a = self.get(1)
+        return None if a is None else a.origin
+
+    @property
+    def as_path(self) -> ASPath | None:
+        """The effective AS path: AS_PATH, merged with AS4_PATH when AS_PATH
+        has 2-octet AS numbers (RFC 6793 section 4.2.3)."""
+        path = self.get(2)
+        if not isinstance(path, ASPath):
+            return None
+        if path.asn4:
+            return path
+        as4 = self.get(17)
+        return merge_as4_path(path, as4 if isinstance(as4, AS4Path) else None, self.get(7))
+
+    @property
+    def as_path_guessed(self) -> bool:
+        """The AS_PATH width was guessed (``ctx.asn_guess``)."""
+        path = self.get(2)
+        return isinstance(path, ASPath) and path.guessed
+
+    @property
+    def next_hop(self) -> str | None:
+        """NEXT_HOP, else the MP_REACH_NLRI (global) next hop address."""
+        a = self.get(3)
+        if isinstance(a, NextHop):
+            return a.next_hop
+        mp = self.mp_reach
+        return None if mp is None else mp.next_hop.address
+
+    @property
+    def med(self) -> int | None:
+        a = self.get(4)
+        return None if a is None else a.med
+
+    @property
+    def local_pref(self) -> int | None:
+        a = self.get(5)
+        return None if a is None else a.local_pref
+
+    @property
+    def communities(self) -> tuple[int, ...]:
+        """COMMUNITIES values as 32-bit ints (empty when absent); see
+        :func:`~bmplib.bgp.attributes.community_text` for the text form."""
+        a = self.get(8)
+        return () if a is None else a.values
+
+    @property
+    def large_communities(self) -> list[tuple[int, int, int]]:
+        a = self.get(32)
+        return [] if a is None else a.values
+
+    @property
+    def extended_communities(self) -> list[Any]:
+        a = self.get(16)
+        return [] if a is None else a.communities
+
+    # -- routes --------------------------------------------------------------
+    @property
+    def action(self) -> ErrorAction | None:
+        """The most severe RFC 7606 action of :attr:`problems`, or ``None``."""
+        if not self.problems:
+            return None
+        return max((p.action for p in self.problems), key=lambda a: a.severity)
+
+    @property
+    def announced(self) -> list[Any]:
+        """Every announced route: the NLRI field, then MP_REACH_NLRI's.  Each
+        route has ``family``, ``path_id`` and its text form.  Empty when
+        RFC 7606 says treat-as-withdraw or session-reset."""
+        mp = self.mp_reach
+        routes = self.nlri if mp is None else self.nlri + mp.nlri
+        if self.problems and self.action in (ErrorAction.TREAT_AS_WITHDRAW, ErrorAction.SESSION_RESET):
+            return []
+        return routes
+
+    @property
+    def withdrawn(self) -> list[Any]:
+        """Every withdrawn route: the Withdrawn Routes field, then
+        MP_UNREACH_NLRI's (and, under treat-as-withdraw, the announced ones)."""
+        mp = self.mp_unreach
+        routes = self.withdrawn_routes if mp is None else self.withdrawn_routes + mp.withdrawn
+        if self.problems and self.action is ErrorAction.TREAT_AS_WITHDRAW:
+            reach = self.mp_reach
+            routes = routes + self.nlri + ([] if reach is None else reach.nlri)
+        return routes
+
+    @property
+    def end_of_rib_family(self) -> tuple[int, int] | None:
+        """The (AFI, SAFI) this UPDATE is the End-of-RIB marker of (RFC 4724
+        section 2: an empty UPDATE for IPv4 unicast; only an MP_UNREACH_NLRI
+        with no withdrawn routes for the others), else ``None``."""
+        if self.withdrawn_routes or self.nlri:
+            return None
+        if not self.attributes:
+            return IPV4_UNICAST
+        if len(self.attributes) == 1:
+            a = self.attributes[0]
+            if isinstance(a, MPUnreachNLRI) and not a.withdrawn:
+                return (a.afi, a.safi)
+        return None
+
+    @property
+    def is_end_of_rib(self) -> bool:
+        return self.end_of_rib_family is not None
+
+    @property
+    def end_of_rib(self) -> str | None:
+        """The family name of an End-of-RIB marker (``ipv4-unicast``), else ``None``."""
+        fam = self.end_of_rib_family
+        return None if fam is None else family_name(*fam)
+
+    # -- wire ----------------------------------------------------------------
+    def encode_body(self) -> bytes:
+        """The UPDATE body (after the 19-octet BGP header)."""
+        w = b"".join(r.encode() for r in self.withdrawn_routes)
+        a = b"".join(x.encode() for x in self.attributes)
+        if len(w) > 0xFFFF:
+            raise EncodeError("withdrawn_routes", f"{len(w)} octets exceed 65535")
+        if len(a) > 0xFFFF:
+            raise EncodeError("attributes", f"{len(a)} octets exceed 65535")
+        return _U16.pack(len(w)) + w + _U16.pack(len(a)) + a + b"".join(r.encode() for r in self.nlri)
+
+    def encode(self) -> bytes:
+        """The whole BGP message (header included)."""
+        body = self.encode_body()
+        return encode_bgp_header(len(body), BGPMessageType.UPDATE) + body
+
+
+def _problem(
+    attrs: list[Any],
+    problems: list[Problem],
+    buf: bytes,
+    start: int,
+    vs: int,
+    ve: int,
+    flags: int,
+    code: int,
+    action: ErrorAction,
+    reason: str,
+    family: tuple[int, int] | None = None,
+) -> None:
+    p = Problem(action, code, start, buf[start:ve], reason, family)
+    problems.append(p)
+    attrs.append(MalformedAttribute(code, buf[vs:ve], flags, p))
+
+
+def _decode_attributes(
+    buf: bytes, pos: int, end: int, ctx: DecodeContext, problems: list[Problem]
+) -> tuple[list[Any], int]:
+    """The path attributes in ``buf[pos:end]``; returns them and the bit set
+    of the type codes present."""
+    reg = registry()
+    attrs: list[Any] = []
+    append = attrs.append
+    seen = 0
+    while pos < end:
+        if end - pos < 3:
+            raise BGPDecodeError(f"path attribute header truncated ({end - pos} octets left)", pos, buf[pos:end])
+        flags = buf[pos]
+        code = buf[pos + 1]
+        if flags & 0x10:
+            if end - pos < 4:
+                raise BGPDecodeError("extended-length path attribute header truncated", pos, buf[pos:end])
+            vs = pos + 4
+            ve = vs + ((buf[pos + 2] << 8) | buf[pos + 3])
+        else:
+            vs = pos + 3
+            ve = vs + buf[pos + 2]
+        if ve > end:
+            raise BGPDecodeError(
+                f"path attribute {code} of {ve - vs} octets runs past the path attributes ({end - vs} left)",
+                pos,
+                buf[pos:end],
+            )
+        bit = 1 << code
+        entry = reg.get(code)
+        if seen & bit:
+            # RFC 7606 section 3 g: keep the first; MP_* twice: session reset
+            if bit & _MP_CODES:
+                action = ErrorAction.SESSION_RESET
+            else:
+                action = ErrorAction.ATTRIBUTE_DISCARD
+            _problem(attrs, problems, buf, pos, vs, ve, flags, code, action, f"duplicate attribute {code}")
+        elif entry is None:
+            seen |= bit
+            append(UnknownAttribute(code, buf[vs:ve], flags))
+            if not flags & ATTR_OPTIONAL:
+                # RFC 4271 section 6.3: an unrecognized well-known attribute
+                problems.append(
+                    Problem(
+                        ErrorAction.SESSION_RESET,
+                        code,
+                        pos,
+                        buf[pos:ve],
+                        f"unrecognized well-known attribute {code}",
+                    )
+                )
+        else:
+            seen |= bit
+            decode, _cls, on_error, category = entry
+            if category is not None and (flags & 0xC0) != category:
+                # RFC 7606 section 3 c
+                _problem(
+                    attrs,
+                    problems,
+                    buf,
+                    pos,
+                    vs,
+                    ve,
+                    flags,
+                    code,
+                    on_error,
+                    f"attribute {code} flags 0x{flags:02x}: optional/transitive bits should be 0x{category:02x}",
+                )
+            else:
+                try:
+                    append(decode(buf, vs, ve, flags, ctx))
+                except MalformedAttributeError as exc:
+                    _problem(
+                        attrs,
+                        problems,
+                        buf,
+                        pos,
+                        vs,
+                        ve,
+                        flags,
+                        code,
+                        exc.action or on_error,
+                        exc.reason,
+                        exc.family,
+                    )
+        pos = ve
+    return attrs, seen
+
+
+def decode_update(buf: bytes, pos: int, end: int, ctx: DecodeContext) -> Update:
+    """Decode the UPDATE body in ``buf[pos:end]`` (RFC 4271 section 4.3)."""
+    if end - pos < 4:
+        raise BGPDecodeError(f"UPDATE body of {end - pos} octets is below the minimum of 4", pos, buf[pos:end])
+    wlen = (buf[pos] << 8) | buf[pos + 1]
+    wend = pos + 2 + wlen
+    if wend + 2 > end:
+        raise BGPDecodeError(
+            f"withdrawn routes length {wlen} does not fit the UPDATE body ({end - pos} octets)", pos, buf[pos:end]
+        )
+    alen = (buf[wend] << 8) | buf[wend + 1]
+    astart = wend + 2
+    aend = astart + alen
+    if aend > end:
+        raise BGPDecodeError(
+            f"total path attribute length {alen} runs past the UPDATE ({end - astart} octets left)",
+            wend,
+            buf[pos:end],
+        )
+    addpath = ctx.addpath
+    path_id = bool(addpath) and IPV4_UNICAST in addpath
+    withdrawn = decode_inet_prefixes(buf, pos + 2, wend, IPV4_UNICAST, path_id) if wlen else []
+    problems: list[Problem] = []
+    if alen:
+        attrs, seen = _decode_attributes(buf, astart, aend, ctx, problems)
+    else:
+        attrs, seen = [], 0
+    nlri = decode_inet_prefixes(buf, aend, end, IPV4_UNICAST, path_id) if aend < end else []
+    if nlri or seen & 0x4000:  # classic NLRI or MP_REACH_NLRI present
+        _check_mandatory(buf, astart, nlri, attrs, seen, problems)
+    return Update(withdrawn, attrs, nlri, problems)
+
+
+def _check_mandatory(
+    buf: bytes, astart: int, nlri: list[Any], attrs: list[Any], seen: int, problems: list[Problem]
+) -> None:
+    """RFC 7606 section 3 d: a missing well-known mandatory attribute in an
+    UPDATE that announces routes means treat-as-withdraw."""
+    if not nlri:
+        reach = next((a for a in attrs if isinstance(a, MPReachNLRI)), None)
+        if reach is None or not reach.nlri:
+            return
+    required = (1, 2, 3) if nlri else (1, 2)
+    for code in required:
+        if not seen & (1 << code):
+            problems.append(
+                Problem(
+                    ErrorAction.TREAT_AS_WITHDRAW,
+                    code,
+                    astart,
+                    b"",
+                    f"mandatory attribute {AttributeType(code).name} is missing",
+                )
+            )
+
+
+register_decoder(BGPMessageType.UPDATE, decode_update)
