@@ -1,4 +1,5 @@
-"""The BMP layer against tshark, field by field, on every capture in pcaps/.
+"""The BMP layer against tshark, field by field, on every capture in pcaps/
+(and ../shared/pcaps/frr_large, when ../shared is there).
 
 tshark 4.0.17 decoded ``pcaps/NAME.pcap`` (``NAME.tshark.json.gz``);
 bmplib decodes ``pcaps/NAME.bmp``, the raw stream of the same capture.  The
@@ -15,7 +16,9 @@ checked against the message octets, walked here independently of bmplib.
 from __future__ import annotations
 
 import collections
+import csv
 import functools
+import gzip
 import struct
 from typing import Any
 
@@ -28,7 +31,7 @@ from bmplib.bmp.messages import MirroredBGPMessage, MirroringInformation
 from bmplib.stream import ErrorRecord, SkippedBytes
 from tests.bmp import tshark
 from tests.bmp.test_roundtrip_real import split_messages
-from tests.conftest import CAPTURES, PCAPS
+from tests.conftest import CAPTURES, PCAPS, SHARED_PCAPS, shared_or_skip
 
 PER_PEER = (0, 1, 2, 3, 6)
 
@@ -270,6 +273,59 @@ def test_message_fields(capture: str, msg_type: int) -> None:
     for p, m, r in items:
         assert not isinstance(m, ErrorRecord), f"frame {p.frame}: bmplib could not decode it: {m.error}"
         CHECKS[msg_type](p, m, r)
+
+
+def test_frr_large_against_tshark_fields() -> None:
+    """../shared/pcaps/frr_large (47 MB, 332 439 Route Monitoring): its
+    oracle is a tshark ``-T fields`` table, one line per frame, repeated
+    fields joined with ``;``.  Message types in order, and for every per-peer
+    message the peer type, flags, distinguisher, address, AS and BGP ID (the
+    table has no timestamps), and the Peer Down reasons."""
+    bmp_file = shared_or_skip(SHARED_PCAPS / "frr_large.bmp")
+    table = shared_or_skip(SHARED_PCAPS / "frr_large.tshark.fields.tsv.gz")
+    want_types: list[int] = []
+    want_peers: list[tuple[int, int, bytes, str, int, str]] = []
+    want_reasons: list[int] = []
+    with gzip.open(table, "rt", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            if not row["bmp.type"]:
+                continue
+
+            def values(key: str, row: dict[str, str] = row) -> list[str]:
+                return row[key].split(";") if row[key] else []
+
+            types = [int(t) for t in values("bmp.type")]
+            want_types += types
+            v4, v6 = values("bmp.peer.ip.addr"), values("bmp.peer.ipv6.addr")
+            columns = zip(
+                values("bmp.peer.type"),
+                values("bmp.peer.flags"),
+                values("bmp.peer.distinguisher"),
+                values("bmp.peer.asn"),
+                values("bmp.peer.id"),
+            )
+            for ptype, flags, dist, asn, bgp_id in columns:
+                address = (v6 if int(flags, 16) & 0x80 else v4).pop(0)
+                want_peers.append((int(ptype), int(flags, 16), bytes.fromhex(dist), address, int(asn), bgp_id))
+            assert not v4 and not v6
+            want_reasons += [int(r) for r in values("bmp.peer.down.reason")]
+    got_types: list[int] = []
+    got_peers = []
+    got_reasons = []
+    for item in bmplib.iter_file(bmp_file):
+        assert not isinstance(item, (ErrorRecord, SkippedBytes)), item
+        got_types.append(type_of(item))
+        p = item.peer
+        if p is not None:
+            got_peers.append((int(p.peer_type), p.flags, p.distinguisher, p.address, p.asn, p.bgp_id))
+        if isinstance(item, bmplib.PeerDown):
+            got_reasons.append(int(item.reason))
+    assert collections.Counter(got_types) == collections.Counter(want_types)
+    assert got_types == want_types
+    assert len(got_peers) == len(want_peers) > 332_000
+    for i, (got, want) in enumerate(zip(got_peers, want_peers)):
+        assert got == want, f"per-peer message {i}"
+    assert got_reasons == want_reasons
 
 
 def test_oracle_covers_every_kind() -> None:
