@@ -238,6 +238,7 @@ class _Direction:
         "state",
         "stream",
         "sync_buf",
+        "sync_marks",
         "sync_reason",
         "sync_start",
     )
@@ -254,6 +255,8 @@ class _Direction:
         self.info: StreamInfo | None = None
         self.base = 0
         self.sync_buf = bytearray()
+        #: (end position in sync_buf, capture time) of each chunk appended to it
+        self.sync_marks: list[tuple[int, int]] = []
         self.sync_start = 0
         self.sync_reason = _REASON_MIDSTREAM
         self.scan = 0
@@ -407,6 +410,7 @@ class CaptureDecoder:
         d.decoder = None
         d.sessions = None
         d.sync_buf = bytearray()
+        d.sync_marks = []
 
     # -- octets -----------------------------------------------------------
     def _process(self, d: _Direction, chunks: list[Chunk], ts: int, out: list[CapturedItem]) -> None:
@@ -428,6 +432,7 @@ class CaptureDecoder:
                 if not d.sync_buf:
                     d.sync_start = off
                 d.sync_buf += data
+                d.sync_marks.append((len(d.sync_buf), ts))
                 self._sync(d, ts, out, False, False)
 
     def _drain(self, d: _Direction, dec: BMPDecoder, ts: int, out: list[CapturedItem]) -> None:
@@ -479,6 +484,7 @@ class CaptureDecoder:
             d.state = _SYNC
             d.sync_reason = _REASON_GAP
         d.sync_buf = bytearray()
+        d.sync_marks = []
         d.sync_start = off + length
         d.scan = 0
         d.anchored = False
@@ -491,6 +497,7 @@ class CaptureDecoder:
         info.skipped_bytes += n
         out.append(CapturedItem(item, d.flow, d.connection, ts))
         del buf[:n]
+        d.sync_marks = [(e - n, t) for e, t in d.sync_marks if e > n]
         d.sync_start += n
         d.scan = max(d.scan - n, 0)
 
@@ -549,6 +556,7 @@ class CaptureDecoder:
             if d.scanned + p > self.detect_window or (not wait and (d.anchored or final)):
                 d.state = _IGNORE
                 d.sync_buf = bytearray()
+                d.sync_marks = []
                 self.stats.other_streams += 1
             elif wait:
                 d.scan = p
@@ -556,6 +564,7 @@ class CaptureDecoder:
                 d.scanned += p
                 d.sync_start += p
                 del buf[:p]
+                d.sync_marks = [(e - p, t) for e, t in d.sync_marks if e > p]
                 d.scan = 0
             return
         if wait:
@@ -586,12 +595,23 @@ class CaptureDecoder:
         d.decoder = dec
         d.base = d.sync_start
         d.state = _BMP
-        data = bytes(d.sync_buf)
+        buf = bytes(d.sync_buf)
+        marks = d.sync_marks
         d.sync_buf = bytearray()
+        d.sync_marks = []
         d.scan = 0
         info = d.info
         assert info is not None
-        info.octets += len(data)
-        info.last_time_ns = ts
-        dec.feed(data)
-        self._drain(d, dec, ts, out)
+        info.octets += len(buf)
+        # feed chunk by chunk, so that each message gets the capture time of
+        # the segment that completed it
+        prev = 0
+        for end, when in marks:
+            if end > prev:
+                dec.feed(buf[prev:end])
+                info.last_time_ns = when
+                self._drain(d, dec, when, out)
+                prev = end
+        if prev < len(buf):
+            dec.feed(buf[prev:])
+            self._drain(d, dec, ts, out)
