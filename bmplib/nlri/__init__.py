@@ -1,0 +1,10 @@
+"""Address families (NLRI codecs), found through :mod:`bmplib.nlri.registry`.
+
+Importing this package registers every family module's codec.
+"""
+
+import bmplib.nlri.evpn
+import bmplib.nlri.inet
+import bmplib.nlri.labeled
+import bmplib.nlri.rtc
+import bmplib.nlri.vpn  # noqa: F401

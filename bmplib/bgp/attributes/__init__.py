@@ -32,6 +32,9 @@ other      (kept raw)                            :class:`UnknownAttribute`
 =========  ====================================  ===========================
 """
 
+# the attributes and extended communities of the VPN / EVPN families register
+# themselves on import (PMSI_TUNNEL 22, BGP Prefix-SID 40, EVPN communities)
+from bmplib.bgp.attributes import evpn_communities, pmsi_tunnel, prefix_sid  # noqa: F401
 from bmplib.bgp.attributes.aspath import (
     Aggregator,
     AS4Aggregator,
