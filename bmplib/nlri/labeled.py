@@ -215,7 +215,7 @@ def decode_labeled(
             raise NLRIDecodeError(
                 f"NLRI of {total} bits runs past the end ({end - p - 1} octets left)", start, buf[start:end]
             )
-        ls_end = decode_label_stack(buf, p + 1, q)
+        ls_end = decode_label_stack(buf, p + 1, q, start)
         plen = total - 8 * (ls_end - p - 1 + fixed)
         if plen < 0 or plen > maxlen or (rd and ls_end + 8 > q):
             raise NLRIDecodeError(

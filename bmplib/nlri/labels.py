@@ -26,7 +26,7 @@ __all__ = [
 WITHDRAW_LABELS = (0x800000, 0x000000)
 
 
-def decode_label_stack(buf: bytes, pos: int, end: int) -> int:
+def decode_label_stack(buf: bytes, pos: int, end: int, unit: int | None = None) -> int:
     """Walk a label stack starting at ``buf[pos]`` and return the position
     just after it.
 
@@ -35,12 +35,13 @@ def decode_label_stack(buf: bytes, pos: int, end: int) -> int:
     not the Multiple Labels capability was negotiated, as real speakers send
     them without it), or at a withdraw value (0x800000 / 0x000000, RFC 8277
     section 2.4).  Raises :class:`NLRIDecodeError` when *end* is reached
-    first.
+    first, at offset *unit* (the start of the NLRI, default *pos*).
     """
     p = pos
     while True:
         if p + 3 > end:
-            raise NLRIDecodeError("label stack runs past the NLRI (no bottom-of-stack bit)", pos, buf[pos:end])
+            start = pos if unit is None else unit
+            raise NLRIDecodeError("label stack runs past the NLRI (no bottom-of-stack bit)", start, buf[start:end])
         entry = int.from_bytes(buf[p : p + 3], "big")
         p += 3
         if entry & 1 or entry == 0x800000 or entry == 0:
