@@ -23,6 +23,7 @@ Errors (RFC 7606):
 
 from __future__ import annotations
 
+import socket
 import struct
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -30,20 +31,28 @@ from typing import Any, ClassVar
 from bmplib.bgp.attributes import (
     AS4Path,
     ASPath,
+    ASPathSegment,
+    Communities,
     ErrorAction,
+    LargeCommunities,
+    LocalPref,
     MalformedAttribute,
     MalformedAttributeError,
     MPReachNLRI,
     MPUnreachNLRI,
+    MultiExitDisc,
     NextHop,
+    Origin,
+    OriginType,
     Problem,
+    SegmentType,
     UnknownAttribute,
     merge_as4_path,
 )
-from bmplib.bgp.attributes.base import ATTR_OPTIONAL, AttributeType, registry
+from bmplib.bgp.attributes.base import ATTR_OPTIONAL, AttributeEntry, AttributeType, registry
 from bmplib.bgp.message import BGPMessageType, encode_bgp_header, register_decoder
 from bmplib.errors import BGPDecodeError, EncodeError
-from bmplib.nlri.inet import IPV4_UNICAST, decode_inet_prefixes
+from bmplib.nlri.inet import IPV4_UNICAST, InetPrefix, decode_inet_prefixes
 from bmplib.nlri.registry import family_name
 from bmplib.session import DecodeContext
 
@@ -73,10 +82,8 @@ class Update:
     problems: list[Problem] = field(default_factory=list)
 
     _json_views: ClassVar[tuple[str, ...]] = ("type", "announced", "withdrawn", "end_of_rib")
-
-    @property
-    def type(self) -> BGPMessageType:
-        return BGPMessageType.UPDATE
+    #: the BGP message type (a class attribute: cheap for ``msg.update``)
+    type: ClassVar[BGPMessageType] = BGPMessageType.UPDATE
 
     # -- attribute access ---------------------------------------------------
     def get(self, type_code: int) -> Any:
@@ -246,97 +253,67 @@ def _problem(
     attrs.append(MalformedAttribute(code, buf[vs:ve], flags, p))
 
 
-def _decode_attributes(
-    buf: bytes, pos: int, end: int, ctx: DecodeContext, problems: list[Problem]
-) -> tuple[list[Any], int]:
-    """The path attributes in ``buf[pos:end]``; returns them and the bit set
-    of the type codes present."""
-    reg = registry()
-    attrs: list[Any] = []
-    append = attrs.append
-    seen = 0
-    while pos < end:
-        if end - pos < 3:
-            raise BGPDecodeError(f"path attribute header truncated ({end - pos} octets left)", pos, buf[pos:end])
-        flags = buf[pos]
-        code = buf[pos + 1]
-        if flags & 0x10:
-            if end - pos < 4:
-                raise BGPDecodeError("extended-length path attribute header truncated", pos, buf[pos:end])
-            vs = pos + 4
-            ve = vs + ((buf[pos + 2] << 8) | buf[pos + 3])
-        else:
-            vs = pos + 3
-            ve = vs + buf[pos + 2]
-        if ve > end:
-            raise BGPDecodeError(
-                f"path attribute {code} of {ve - vs} octets runs past the path attributes ({end - vs} left)",
-                pos,
-                buf[pos:end],
+def _generic(
+    buf: bytes,
+    start: int,
+    vs: int,
+    ve: int,
+    flags: int,
+    code: int,
+    entry: AttributeEntry | None,
+    ctx: DecodeContext,
+    attrs: list[Any],
+    problems: list[Problem],
+) -> None:
+    """Decode one attribute through the registry, with RFC 7606 checks."""
+    if entry is None:
+        attrs.append(UnknownAttribute(code, buf[vs:ve], flags))
+        if not flags & ATTR_OPTIONAL:
+            # RFC 4271 section 6.3: an unrecognized well-known attribute
+            problems.append(
+                Problem(
+                    ErrorAction.SESSION_RESET, code, start, buf[start:ve], f"unrecognized well-known attribute {code}"
+                )
             )
-        bit = 1 << code
-        entry = reg.get(code)
-        if seen & bit:
-            # RFC 7606 section 3 g: keep the first; MP_* twice: session reset
-            if bit & _MP_CODES:
-                action = ErrorAction.SESSION_RESET
-            else:
-                action = ErrorAction.ATTRIBUTE_DISCARD
-            _problem(attrs, problems, buf, pos, vs, ve, flags, code, action, f"duplicate attribute {code}")
-        elif entry is None:
-            seen |= bit
-            append(UnknownAttribute(code, buf[vs:ve], flags))
-            if not flags & ATTR_OPTIONAL:
-                # RFC 4271 section 6.3: an unrecognized well-known attribute
-                problems.append(
-                    Problem(
-                        ErrorAction.SESSION_RESET,
-                        code,
-                        pos,
-                        buf[pos:ve],
-                        f"unrecognized well-known attribute {code}",
-                    )
-                )
-        else:
-            seen |= bit
-            decode, _cls, on_error, category = entry
-            if category is not None and (flags & 0xC0) != category:
-                # RFC 7606 section 3 c
-                _problem(
-                    attrs,
-                    problems,
-                    buf,
-                    pos,
-                    vs,
-                    ve,
-                    flags,
-                    code,
-                    on_error,
-                    f"attribute {code} flags 0x{flags:02x}: optional/transitive bits should be 0x{category:02x}",
-                )
-            else:
-                try:
-                    append(decode(buf, vs, ve, flags, ctx))
-                except MalformedAttributeError as exc:
-                    _problem(
-                        attrs,
-                        problems,
-                        buf,
-                        pos,
-                        vs,
-                        ve,
-                        flags,
-                        code,
-                        exc.action or on_error,
-                        exc.reason,
-                        exc.family,
-                    )
-        pos = ve
-    return attrs, seen
+        return
+    decode, _cls, on_error, category = entry
+    if category is not None and (flags & 0xC0) != category:
+        # RFC 7606 section 3 c
+        reason = f"attribute {code} flags 0x{flags:02x}: optional/transitive bits should be 0x{category:02x}"
+        _problem(attrs, problems, buf, start, vs, ve, flags, code, on_error, reason)
+        return
+    try:
+        attrs.append(decode(buf, vs, ve, flags, ctx))
+    except MalformedAttributeError as exc:
+        _problem(attrs, problems, buf, start, vs, ve, flags, code, exc.action or on_error, exc.reason, exc.family)
+
+
+_REG = registry()
+# The built-in entries; the inlined fast paths below apply only while these
+# are still the registered ones (a module that registers its own decoder for
+# one of these codes gets it called through the generic path).
+_E_ORIGIN = _REG[1]
+_E_AS_PATH = _REG[2]
+_E_NEXT_HOP = _REG[3]
+_E_MED = _REG[4]
+_E_LOCAL_PREF = _REG[5]
+_E_COMMUNITIES = _REG[8]
+_E_LARGE = _REG[32]
+_ORIGINS = {m.value: m for m in OriginType}
+_SEQ = SegmentType.AS_SEQUENCE
+_U32 = struct.Struct("!I")
+_u32_unpack = _U32.unpack_from
+_ntoa = socket.inet_ntoa
+_S4 = {n: struct.Struct(f"!{n}I") for n in range(1, 256)}
+_MP_REACH_BIT = 1 << 14
 
 
 def decode_update(buf: bytes, pos: int, end: int, ctx: DecodeContext) -> Update:
-    """Decode the UPDATE body in ``buf[pos:end]`` (RFC 4271 section 4.3)."""
+    """Decode the UPDATE body in ``buf[pos:end]`` (RFC 4271 section 4.3).
+
+    The common attributes with their usual flags and lengths are decoded
+    inline (the hot path); anything else, and anything unusual about those,
+    goes through the attribute registry with the RFC 7606 checks."""
     if end - pos < 4:
         raise BGPDecodeError(f"UPDATE body of {end - pos} octets is below the minimum of 4", pos, buf[pos:end])
     wlen = (buf[pos] << 8) | buf[pos + 1]
@@ -358,13 +335,101 @@ def decode_update(buf: bytes, pos: int, end: int, ctx: DecodeContext) -> Update:
     path_id = bool(addpath) and IPV4_UNICAST in addpath
     withdrawn = decode_inet_prefixes(buf, pos + 2, wend, IPV4_UNICAST, path_id) if wlen else []
     problems: list[Problem] = []
-    if alen:
-        attrs, seen = _decode_attributes(buf, astart, aend, ctx, problems)
+    attrs: list[Any] = []
+    append = attrs.append
+    seen = 0
+    reg = _REG
+    asn4 = ctx.asn4
+    p = astart
+    while p < aend:
+        if aend - p < 3:
+            raise BGPDecodeError(f"path attribute header truncated ({aend - p} octets left)", p, buf[p:aend])
+        flags = buf[p]
+        code = buf[p + 1]
+        if flags & 0x10:
+            if aend - p < 4:
+                raise BGPDecodeError("extended-length path attribute header truncated", p, buf[p:aend])
+            vs = p + 4
+            ve = vs + ((buf[p + 2] << 8) | buf[p + 3])
+        else:
+            vs = p + 3
+            ve = vs + buf[p + 2]
+        if ve > aend:
+            raise BGPDecodeError(
+                f"path attribute {code} of {ve - vs} octets runs past the path attributes ({aend - vs} left)",
+                p,
+                buf[p:aend],
+            )
+        bit = 1 << code
+        if seen & bit:
+            # RFC 7606 section 3 g: keep the first; MP_* twice: session reset
+            action = ErrorAction.SESSION_RESET if bit & _MP_CODES else ErrorAction.ATTRIBUTE_DISCARD
+            _problem(attrs, problems, buf, p, vs, ve, flags, code, action, f"duplicate attribute {code}")
+            p = ve
+            continue
+        seen |= bit
+        entry = reg.get(code)
+        kind = flags & 0xC0
+        n = ve - vs
+        if entry is _E_ORIGIN:
+            if kind == 0x40 and n == 1 and buf[vs] < 3:
+                append(Origin(_ORIGINS[buf[vs]], flags))
+                p = ve
+                continue
+        elif entry is _E_AS_PATH:
+            if kind == 0x40 and asn4 and n > 2 and buf[vs] == 2 and n == 2 + 4 * buf[vs + 1]:
+                append(ASPath([ASPathSegment(_SEQ, _S4[buf[vs + 1]].unpack_from(buf, vs + 2))], True, flags))
+                p = ve
+                continue
+        elif entry is _E_NEXT_HOP:
+            if kind == 0x40 and n == 4:
+                append(NextHop(_ntoa(buf[vs:ve]), flags))
+                p = ve
+                continue
+        elif entry is _E_COMMUNITIES:
+            if kind == 0xC0 and n and not n & 3 and n < 1024:
+                append(Communities(_S4[n >> 2].unpack_from(buf, vs), flags))
+                p = ve
+                continue
+        elif entry is _E_LARGE:
+            if kind == 0xC0 and n and not n % 12 and n < 1024:
+                it = iter(_S4[n >> 2].unpack_from(buf, vs))
+                append(LargeCommunities(list(zip(it, it, it)), flags))
+                p = ve
+                continue
+        elif entry is _E_MED:
+            if kind == 0x80 and n == 4:
+                append(MultiExitDisc(_u32_unpack(buf, vs)[0], flags))
+                p = ve
+                continue
+        elif entry is _E_LOCAL_PREF:
+            if kind == 0x40 and n == 4:
+                append(LocalPref(_u32_unpack(buf, vs)[0], flags))
+                p = ve
+                continue
+        _generic(buf, p, vs, ve, flags, code, entry, ctx, attrs, problems)
+        p = ve
+    if aend < end:
+        if path_id:
+            nlri = decode_inet_prefixes(buf, aend, end, IPV4_UNICAST, True)
+        else:
+            # the classic NLRI field, inlined (RFC 4271 section 4.3)
+            nlri = []
+            q = aend
+            while q < end:
+                plen = buf[q]
+                nq = q + 1 + ((plen + 7) >> 3)
+                if plen > 32 or nq > end:
+                    nlri = decode_inet_prefixes(buf, aend, end, IPV4_UNICAST, False)  # raises the error
+                    break
+                nlri.append(InetPrefix(IPV4_UNICAST, plen, buf[q + 1 : nq]))
+                q = nq
+        if seen & 0x0E != 0x0E:
+            _check_mandatory(buf, astart, nlri, attrs, seen, problems)
     else:
-        attrs, seen = [], 0
-    nlri = decode_inet_prefixes(buf, aend, end, IPV4_UNICAST, path_id) if aend < end else []
-    if nlri or seen & 0x4000:  # classic NLRI or MP_REACH_NLRI present
-        _check_mandatory(buf, astart, nlri, attrs, seen, problems)
+        nlri = []
+        if seen & _MP_REACH_BIT and seen & 0x06 != 0x06:
+            _check_mandatory(buf, astart, nlri, attrs, seen, problems)
     return Update(withdrawn, attrs, nlri, problems)
 
 

@@ -43,6 +43,11 @@ def _family(afi: int, safi: int) -> tuple[int, int]:
     return _AFISAFI.setdefault(key, key)
 
 
+_inet_ntop = socket.inet_ntop
+_AF_INET = socket.AF_INET
+_AF_INET6 = socket.AF_INET6
+
+
 def _ntop(raw: bytes) -> str:
     return socket.inet_ntop(socket.AF_INET if len(raw) == 4 else socket.AF_INET6, raw)
 
@@ -98,14 +103,25 @@ class MPNextHop:
     @property
     def address(self) -> str | None:
         """The (global) next hop address text."""
+        raw = self.raw
+        n = len(raw)
+        if n == 16 or n == 32:
+            return _inet_ntop(_AF_INET6, raw[:16])
+        if n == 4:
+            return _inet_ntop(_AF_INET, raw)
         a = self._parts()[1]
         return None if a is None else _ntop(a)
 
     @property
     def link_local(self) -> str | None:
         """The IPv6 link-local next hop, when there is one."""
-        a = self._parts()[2]
-        return None if a is None else _ntop(a)
+        raw = self.raw
+        n = len(raw)
+        if n == 32:
+            return _inet_ntop(_AF_INET6, raw[16:])
+        if n != 48:
+            return None
+        return _inet_ntop(_AF_INET6, raw[32:])
 
     @property
     def rd(self) -> RouteDistinguisher | None:
