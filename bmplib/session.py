@@ -60,8 +60,9 @@ class DecodeContext:
     :ivar extended_message: messages may be up to 65535 octets (RFC 8654).
     :ivar asn_guess: when an AS_PATH does not parse with the width above,
         retry with the other one and mark the result as guessed.
-    :ivar multiple_labels: the (AFI, SAFI) pairs for which the Multiple
-        Labels capability (RFC 8277 section 2.1) was negotiated.
+    :ivar multiple_labels: the (AFI, SAFI) pairs for which more than one
+        label may come in this direction: the receiving side advertised the
+        Multiple Labels capability with a count above 1 (RFC 8277 section 2.1).
     """
 
     asn4: bool = True
