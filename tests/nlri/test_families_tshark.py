@@ -5,13 +5,16 @@ byte for byte."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import socket
 from collections import Counter
 from typing import Any
 
 import pytest
 
-import bmplib.nlri  # noqa: F401  (registers every codec)
+import bmplib
+from bmplib.bgp.attributes.prefix_sid import PrefixSID
 from bmplib.nlri.evpn import (
     EthernetAutoDiscovery,
     EthernetSegment,
@@ -24,10 +27,11 @@ from bmplib.nlri.labeled import LabeledPrefix
 from bmplib.nlri.registry import UnknownNLRI, lookup
 from bmplib.nlri.vpn import VPNPrefix
 from bmplib.session import DecodeContext
-from tests.conftest import PCAPS, load_tshark
+from tests.conftest import PCAPS, PUBLIC_PCAPS, load_tshark, shared_or_skip
 from tests.nlri._captures import (
     as_list,
     bmp_messages,
+    find_all,
     mp_attributes,
     tshark_bmp_messages,
     tshark_labels,
@@ -273,3 +277,110 @@ def test_labeled_three_label_stack() -> None:
     assert ("10.200.0.0/24", (100, 200, 300)) in found
     assert ("2001:db8:b:1::/64", (401, 402)) in found
     assert ("10.201.0.1/32", (16001,)) in found
+
+
+# -- pmacct's public captures (Cisco IOS XR, Huawei, 6WIND/FRR): GPL data read
+# from ../shared, skipped when it is absent -----------------------------------
+
+PMACCT = sorted(p.name[: -len(".pcap")] for p in PUBLIC_PCAPS.glob("*.pcap")) if PUBLIC_PCAPS.exists() else []
+#: the attribute codes this issue owns: MP_REACH / MP_UNREACH NLRI of its
+#: families, extended communities, PMSI tunnel, Prefix-SID
+MY_CODES = {14, 15, 16, 22, 40}
+
+
+def _pmacct_updates(name: str) -> list[Any]:
+    from tests.bmp.pmacct import read_flows
+
+    path = shared_or_skip(PUBLIC_PCAPS / f"{name}.pcap")
+    updates = []
+    for flow in read_flows(path):
+        dec = bmplib.BMPDecoder(resync=True)
+        dec.feed(flow.data)
+        dec.close()
+        updates.extend(u for u in (getattr(item, "update", None) for item in dec) if u is not None)
+    return updates
+
+
+def _tshark_prefix_sids(name: str) -> Counter[tuple[Any, ...]]:
+    path = PUBLIC_PCAPS / f"{name}.tshark.json"
+    if path.exists():
+        frames = json.loads(path.read_text())
+    else:
+        with gzip.open(f"{path}.gz", "rt") as fh:
+            frames = json.load(fh)
+    out: Counter[tuple[Any, ...]] = Counter()
+    for frame in frames:
+        for a in find_all(frame["_source"]["layers"].get("bmp", {}), "bgp.update.path_attribute"):
+            if a.get("bgp.update.path_attribute.type_code") != "40":
+                continue
+            for li in find_all(a, "bgp.prefix_sid.label_index"):
+                out[("label-index", int(li["bgp.prefix_sid.label_index.value"]))] += 1
+            for st in find_all(a, "bgp.prefix_sid.srv6_l3vpn.sub_tlv"):
+                sub = find_all(st, "bgp.prefix_sid.srv6_l3vpn.sub_sub_tlv")
+                structure = None
+                if sub:
+                    s = sub[0]
+                    structure = tuple(
+                        int(s[f"bgp.prefix_sid.srv6_l3vpn.sid.{k}"])
+                        for k in (
+                            "locator_block_len",
+                            "locator_node_len",
+                            "func_len",
+                            "arg_len",
+                            "trans_len",
+                            "trans_offset",
+                        )
+                    )
+                behavior = int(st["bgp.prefix_sid.srv6_l3vpn.srv6_endpoint_behavior"], 0)
+                out[("srv6", st["bgp.prefix_sid.srv6_l3vpn.sid_value"], behavior, structure)] += 1
+    return out
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name", PMACCT)
+def test_pmacct_families_decode_and_prefix_sid_matches_tshark(name: str) -> None:
+    families: Counter[tuple[int, int]] = Counter()
+    sids: Counter[tuple[Any, ...]] = Counter()
+    for u in _pmacct_updates(name):
+        assert not [p for p in u.problems if p.type_code in MY_CODES], u.problems
+        for attr in (u.mp_reach, u.mp_unreach):
+            if attr is None:
+                continue
+            routes = attr.nlri if attr is u.mp_reach else attr.withdrawn
+            assert lookup(attr.afi, attr.safi) is not None, (attr.afi, attr.safi)
+            assert not any(isinstance(r, UnknownNLRI) for r in routes)
+            families[(attr.afi, attr.safi)] += len(routes)
+        psid = u.get(40)
+        if isinstance(psid, PrefixSID):
+            if psid.label_index is not None:
+                sids[("label-index", psid.label_index)] += 1
+            for tlv in psid.tlvs:
+                for info in getattr(tlv, "sid_information", []):
+                    st = info.structure
+                    structure = None
+                    if st is not None:
+                        structure = (
+                            st.locator_block_length,
+                            st.locator_node_length,
+                            st.function_length,
+                            st.argument_length,
+                            st.transposition_length,
+                            st.transposition_offset,
+                        )
+                    sids[("srv6", info.sid, info.endpoint_behavior, structure)] += 1
+    assert sids == _tshark_prefix_sids(name)
+    if name.startswith(("400", "401")):
+        assert families[(1, 128)] and families[(1, 4)] and families[(2, 128)]
+        assert sids
+
+
+def test_cisco_loc_rib_path_ids_without_a_capability() -> None:
+    """pmacct 208: Cisco IOS XR's Loc-RIB sends some VPN / labeled UPDATEs
+    with ADD-PATH path identifiers and no capability saying so; the codecs
+    decode them with their path IDs instead of failing (see
+    ``bmplib.nlri.labeled.addpath_fallback``)."""
+    updates = _pmacct_updates("208-BMP-mem-leak-test__bmp-multi-sources-route-monitoring")
+    with_ids = [r for u in updates for r in u.announced + u.withdrawn if getattr(r, "path_id", None) is not None]
+    assert {type(r).__name__ for r in with_ids} == {"VPNPrefix", "LabeledPrefix"}
+    assert {r.path_id for r in with_ids} == {0, 1}
+    assert "4226809875:17:192.0.2.17/32" in {str(r) for r in with_ids}

@@ -67,3 +67,18 @@ def test_errors() -> None:
     too_long = bytes.fromhex("ff" + "003e81" + "0000fde800000064" + "00" * 21)
     with pytest.raises(NLRIDecodeError):
         decode_vpn_nlri(too_long, 0, len(too_long), (1, 128))
+
+
+def test_codec_falls_back_to_path_ids_only_when_the_strict_parse_fails() -> None:
+    # a path ID 0 in front: without path IDs the first NLRI would have length 0
+    data = bytes.fromhex("00000000" + "78" + "000101" + "0002fbf000130011" + "c0000211")
+    codec = lookup(1, 128)
+    assert codec is not None
+    (r,) = codec.decode(data, 0, len(data), False, CTX)
+    assert r.path_id == 0 and str(r) == "4226809875:17:192.0.2.17/32" and r.labels == (16,)
+    assert codec.encode([r], False, CTX) == data
+    with pytest.raises(NLRIDecodeError):
+        decode_vpn_nlri(data, 0, len(data), (1, 128))  # the plain decoder stays strict
+    with pytest.raises(NLRIDecodeError) as exc:
+        codec.decode(b"\x00\x00", 0, 2, False, CTX)  # fails both ways: the first error
+    assert "label stack" in exc.value.reason
