@@ -165,7 +165,14 @@ def test_evpn_communities_from_rfc_layouts() -> None:
     assert isinstance(gw, DefaultGateway) and str(gw) == "default-gateway"
     assert isinstance(encap, Encapsulation) and encap.tunnel_type is TunnelType.VXLAN
     assert attr.encode()[3:] == value  # flags, type, length + the octets as received
-    assert value_to_json(mm) == {"type": 6, "subtype": 0, "flags": 1, "reserved": 0, "sequence": 7}
+    assert value_to_json(mm) == {
+        "type": 6,
+        "subtype": 0,
+        "flags": 1,
+        "reserved": 0,
+        "sequence": 7,
+        "text": "mac-mobility:7:sticky",
+    }
 
 
 def _pmsi(hexvalue: str) -> PMSITunnel:

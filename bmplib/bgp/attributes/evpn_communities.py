@@ -65,8 +65,19 @@ def _mac_raw(mac: str) -> bytes:
     return raw
 
 
+class _Text:
+    """JSON adds the text form (``mac-mobility:7:sticky``) to the fields."""
+
+    __slots__ = ()
+    _json_views: ClassVar[tuple[str, ...]] = ("text",)
+
+    @property
+    def text(self) -> str:
+        return str(self)
+
+
 @dataclass(slots=True)
-class MACMobility:
+class MACMobility(_Text):
     """MAC Mobility (RFC 7432 section 7.7): the sequence number a PE bumps
     each time a MAC moves to it, and the sticky (static) flag."""
 
@@ -92,7 +103,7 @@ class MACMobility:
 
 
 @dataclass(slots=True)
-class ESILabel:
+class ESILabel(_Text):
     """ESI Label (RFC 7432 section 7.5): the split-horizon label of an
     Ethernet segment, and whether it is single-active.  *label* is the
     3-octet field (``mpls_label`` is its high-order 20 bits; with VXLAN the
@@ -129,7 +140,7 @@ class ESILabel:
 
 
 @dataclass(slots=True)
-class _MACCommunity:
+class _MACCommunity(_Text):
     """An EVPN community whose value is one MAC address."""
 
     kind: ClassVar[str] = "mac"
@@ -161,7 +172,7 @@ class RouterMAC(_MACCommunity):
 
 
 @dataclass(slots=True)
-class Layer2Attributes:
+class Layer2Attributes(_Text):
     """Layer 2 Attributes (RFC 8214 section 3.1): control flags (B backup,
     P primary, C control word) and the L2 MTU."""
 
@@ -195,7 +206,7 @@ class Layer2Attributes:
 
 
 @dataclass(slots=True)
-class ETree:
+class ETree(_Text):
     """E-Tree (RFC 8317 section 5.1): the leaf indication flag and the leaf
     label."""
 
@@ -226,7 +237,7 @@ class ETree:
 
 
 @dataclass(slots=True)
-class DFElection:
+class DFElection(_Text):
     """DF Election (RFC 8584 section 2.2): the designated-forwarder
     algorithm (0 default, 1 highest random weight, ...) and capability
     bitmap."""
@@ -253,7 +264,7 @@ class DFElection:
 
 
 @dataclass(slots=True)
-class DefaultGateway:
+class DefaultGateway(_Text):
     """Default Gateway (transitive opaque 0x03, sub-type 0x0d; RFC 7432
     section 7.8): marks a MAC/IP route of a default gateway.  The value
     octets are zero, kept as received."""

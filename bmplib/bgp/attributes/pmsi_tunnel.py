@@ -142,7 +142,12 @@ class PMSITunnel(_AttributeBase):
     """
 
     type_code: ClassVar[int] = AttributeType.PMSI_TUNNEL
-    _json_views: ClassVar[tuple[str, ...]] = ("mpls_label", "vni", "tunnel")
+    _json_views: ClassVar[tuple[str, ...]] = (
+        *getattr(_AttributeBase, "_json_views", ()),
+        "mpls_label",
+        "vni",
+        "tunnel",
+    )
     pmsi_flags: int
     tunnel_type: PMSITunnelType | int
     label: int
