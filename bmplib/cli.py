@@ -271,8 +271,12 @@ class Source:
         self.path = path
         self.fh = fh
         self.reader: CaptureReader | None = None
-        head = fh.read(8)
-        fh.seek(0)
+        if fh.seekable():
+            head = fh.read(8)
+            fh.seek(0)
+        else:
+            peek = getattr(fh, "peek", None)
+            head = peek(8)[:8] if peek is not None else b""
         if not head:
             raise BadInput("empty file")
         self.format = detect_format(head)
@@ -295,10 +299,7 @@ class Source:
 
 def _open(path: str) -> BinaryIO:
     if path == "-":
-        data = sys.stdin.buffer.read()
-        import io
-
-        return io.BytesIO(data)
+        return sys.stdin.buffer  # read as a stream: format told by peeking
     try:
         return open(path, "rb")
     except OSError as exc:

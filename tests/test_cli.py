@@ -377,3 +377,17 @@ def test_progress_bar_only_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> 
             bar.tick()
         bar.done()
     assert quiet.getvalue() == ""
+
+
+def test_standard_input() -> None:
+    for name in ("frr_vpn_evpn.pcap", "frr_vpn_evpn.bmp"):
+        data = (PCAPS / name).read_bytes()
+        proc = subprocess.run(
+            [sys.executable, "-m", "bmplib", "decode", "--type", "initiation", "-"],
+            input=data,
+            capture_output=True,
+            check=False,
+        )
+        assert proc.returncode == 0 and proc.stderr == b""
+        (rec,) = records(proc.stdout.decode())
+        assert rec["sys_descr"] == "FRRouting 8.4.4" and ("flow" in rec) == name.endswith(".pcap")

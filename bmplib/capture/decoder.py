@@ -341,7 +341,8 @@ class CaptureDecoder:
             if d is not None and d.state == _CLOSED:
                 if not payload:
                     return out
-                if (seg.seq - (d.stream.nxt or 0)) & _MASK >= _HALF or seg.seq == d.stream.nxt:
+                nxt = d.stream.nxt
+                if nxt is None or (seg.seq - nxt) & _MASK >= _HALF or seg.seq == nxt:
                     d.stream.duplicate_bytes += len(payload)  # a late retransmission
                     if d.info is not None:
                         d.info.duplicate_bytes = d.stream.duplicate_bytes
