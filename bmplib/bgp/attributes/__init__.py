@@ -36,6 +36,7 @@ other      (kept raw)                            :class:`UnknownAttribute`
 # themselves on import (PMSI_TUNNEL 22, BGP Prefix-SID 40, EVPN communities)
 from bmplib.bgp.attributes import evpn_communities, pmsi_tunnel, prefix_sid  # noqa: F401
 from bmplib.bgp.attributes.aspath import (
+    AS_TRANS,
     Aggregator,
     AS4Aggregator,
     AS4Path,
@@ -85,6 +86,7 @@ from bmplib.bgp.attributes.extended_communities import (
 from bmplib.bgp.attributes.mp import MPNextHop, MPReachNLRI, MPUnreachNLRI
 
 __all__ = [
+    "AS_TRANS",
     "AIGP",
     "AIGPTLV",
     "AS4Aggregator",

@@ -181,6 +181,15 @@ class _AttributeBase:
     __slots__ = ()
     type_code: ClassVar[int]
     flags: int
+    #: JSON (bmplib.json) adds these views to the fields
+    _json_views: ClassVar[tuple[str, ...]] = ("type_code", "name")
+
+    @property
+    def name(self) -> str:
+        """The attribute's IANA name in lower case (``as_path``), or
+        ``attr_<code>`` for a code bmplib has no name for."""
+        member = ATTRIBUTE_TYPES.get(self.type_code)
+        return member.name.lower() if isinstance(member, AttributeType) else f"attr_{self.type_code}"
 
     def _value(self) -> bytes:  # pragma: no cover - every subclass overrides
         raise EncodeError(type(self).__name__, "has no value encoder")

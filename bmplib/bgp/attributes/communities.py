@@ -97,7 +97,7 @@ class Communities(_AttributeBase):
         return [community_text(v) for v in self.values]
 
     def __json__(self) -> dict[str, Any]:
-        return {"flags": self.flags, "values": self.text}
+        return {"type_code": self.type_code, "name": self.name, "flags": self.flags, "values": self.text}
 
     def _value(self) -> bytes:
         for v in self.values:
@@ -129,7 +129,7 @@ class LargeCommunities(_AttributeBase):
         return [f"{a}:{b}:{c}" for a, b, c in self.values]
 
     def __json__(self) -> dict[str, Any]:
-        return {"flags": self.flags, "values": self.text}
+        return {"type_code": self.type_code, "name": self.name, "flags": self.flags, "values": self.text}
 
     def _value(self) -> bytes:
         flat = [x for v in self.values for x in v]

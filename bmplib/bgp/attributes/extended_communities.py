@@ -112,6 +112,13 @@ class ExtendedCommunity:
     subtype: int
     value: bytes
 
+    _json_views: ClassVar[tuple[str, ...]] = ("text",)
+
+    @property
+    def text(self) -> str:
+        """The text form (``target:65000:100``, ``encapsulation:vxlan``, ...)."""
+        return str(self)
+
     def __str__(self) -> str:
         return f"0x{self.type:02x}:0x{self.subtype:02x}:{self.value.hex()}"
 
@@ -159,6 +166,12 @@ class RouteTarget:
     global_admin: int | str
     local_admin: int
 
+    _json_views: ClassVar[tuple[str, ...]] = ("text",)
+
+    @property
+    def text(self) -> str:
+        return str(self)
+
     def __str__(self) -> str:
         return f"{self.kind}:{self.global_admin}:{self.local_admin}"
 
@@ -176,6 +189,12 @@ class RouteOrigin:
     subtype: int
     global_admin: int | str
     local_admin: int
+
+    _json_views: ClassVar[tuple[str, ...]] = ("text",)
+
+    @property
+    def text(self) -> str:
+        return str(self)
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.global_admin}:{self.local_admin}"
@@ -205,6 +224,12 @@ class LinkBandwidth:
     asn: int
     bandwidth: float
 
+    _json_views: ClassVar[tuple[str, ...]] = ("text",)
+
+    @property
+    def text(self) -> str:
+        return str(self)
+
     def __str__(self) -> str:
         return f"bandwidth:{self.asn}:{self.bandwidth:g}"
 
@@ -231,6 +256,12 @@ class Encapsulation:
     subtype: int
     tunnel_type: TunnelType | int
     reserved: int = 0
+
+    _json_views: ClassVar[tuple[str, ...]] = ("text",)
+
+    @property
+    def text(self) -> str:
+        return str(self)
 
     def __str__(self) -> str:
         t = self.tunnel_type
@@ -318,6 +349,12 @@ class IPv6ExtendedCommunity:
         return {SUBTYPE_ROUTE_TARGET: "target", SUBTYPE_ROUTE_ORIGIN: "origin"}.get(
             self.subtype, f"0x{self.subtype:02x}"
         )
+
+    _json_views: ClassVar[tuple[str, ...]] = ("text",)
+
+    @property
+    def text(self) -> str:
+        return str(self)
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.address}:{self.local_admin}"
