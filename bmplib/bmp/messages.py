@@ -93,7 +93,7 @@ def _encode_bgp(obj: Any, what: str) -> bytes:
 class RouteMonitoring:
     """Route Monitoring: a per-peer header and one BGP UPDATE.
 
-    Some exporters append TLVs after the BGP PDU (seen from a Cisco IOS XR
+    Some exporters append TLVs after the BGP PDU (seen from a Huawei VRP
     router in pmacct's captures: type 0xea62; the BMP TLV draft defines such
     trailing TLVs).  When the trailing octets parse as TLVs they are kept in
     :attr:`tlvs`; otherwise the message is malformed.

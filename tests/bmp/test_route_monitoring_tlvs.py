@@ -1,5 +1,5 @@
-"""Route Monitoring messages with TLVs after the BGP PDU (seen from a Cisco
-IOS XR exporter in pmacct's 208 capture: type 0xea62, 4- and 6-octet values)."""
+"""Route Monitoring messages with TLVs after the BGP PDU (seen from a Huawei
+VRP exporter, 203.0.113.23, in pmacct's 208 capture: type 0xea62, 4- and 6-octet values)."""
 
 from __future__ import annotations
 
