@@ -74,6 +74,8 @@ class EVPNRouteType(enum.IntEnum):
 _ROUTE_TYPES = {t.value: t for t in EVPNRouteType}
 _U32 = struct.Struct("!I")
 _ADDR_LENGTHS = {0: 0, 32: 4, 128: 16}
+#: type + length + body sizes of a MAC/IP route: 33 + IP (0, 4, 16) + label2 (0, 3)
+_TYPE2_SIZES = frozenset(2 + 33 + ip + l2 for ip in (0, 4, 16) for l2 in (0, 3))
 
 
 # --------------------------------------------------------------------------
@@ -815,6 +817,23 @@ def decode_evpn_route(buf: bytes, pos: int, end: int) -> EVPNRoute:
     if end - pos < 2 or buf[pos + 1] != end - pos - 2:
         raise NLRIDecodeError("EVPN route length does not match its field", pos, buf[pos:end])
     code = buf[pos]
+    if code == 2 and end - pos in _TYPE2_SIZES:
+        # fast path for the common MAC/IP route: every length is implied by the route length
+        p = pos + 2
+        ip_len = buf[p + 29]
+        n = _ADDR_LENGTHS.get(ip_len)
+        if n is not None and end - pos - 32 - n in (3, 6):
+            q = p + 30 + n
+            return MACIPAdvertisement(
+                RouteDistinguisher(buf[p : p + 8]),
+                ESI(buf[p + 8 : p + 18]),
+                _U32.unpack_from(buf, p + 18)[0],
+                buf[p + 23 : p + 29].hex(":"),
+                _ip_text(buf[p + 30 : q]) if n else None,
+                int.from_bytes(buf[q : q + 3], "big"),
+                int.from_bytes(buf[q + 3 : q + 6], "big") if end - q == 6 else None,
+                buf[p + 22],
+            )
     decoder = _DECODERS.get(code)
     if decoder is None:
         return UnknownEVPNRoute(code, buf[pos + 2 : end])

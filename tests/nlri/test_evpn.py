@@ -305,3 +305,26 @@ def test_decode_evpn_route_bounds() -> None:
     assert isinstance(decode_evpn_route(data, 0, len(data)), PerRegionIPMSIAutoDiscovery)
     with pytest.raises(NLRIDecodeError):
         decode_evpn_route(data, 0, len(data) - 1)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        h(RD0, ESI0, TAG, "30", "aabbccddeeff", "00", "002774"),
+        h(RD0, ESI_LACP, TAG, "30", "aabbccddeeff", "20c0000201", "002774", "001389"),
+        h(RD1, ESI0, TAG, "2f", "aabbccddeeff", "80" + "20010db8" + "00" * 12, "002774"),  # MAC length 47 kept
+        h(RD0, ESI0, TAG, "30", "aabbccddeeff", "18", "c0000201", "002774"),  # bad IP length: slow path, error
+    ],
+)
+def test_type2_fast_path_equals_the_field_by_field_decoder(body: bytes) -> None:
+    from bmplib.nlri.evpn import _DECODERS, _Reader
+
+    data = nlri(2, body)
+    try:
+        slow = _DECODERS[2](_Reader(data, 2, len(data), 0))
+    except NLRIDecodeError:
+        with pytest.raises(NLRIDecodeError):
+            decode_evpn_route(data, 0, len(data))
+        return
+    fast = decode_evpn_route(data, 0, len(data))
+    assert fast == slow and fast.encode() == data
