@@ -81,7 +81,7 @@ class Update:
     nlri: list[Any] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
-    _json_views: ClassVar[tuple[str, ...]] = ("type", "announced", "withdrawn", "end_of_rib")
+    _json_views: ClassVar[tuple[str, ...]] = ("type", "announced", "withdrawn", "end_of_rib", "action")
     #: the BGP message type (a class attribute: cheap for ``msg.update``)
     type: ClassVar[BGPMessageType] = BGPMessageType.UPDATE
 
@@ -174,24 +174,35 @@ class Update:
     @property
     def announced(self) -> list[Any]:
         """Every announced route: the NLRI field, then MP_REACH_NLRI's.  Each
-        route has ``family``, ``path_id`` and its text form.  Empty when
-        RFC 7606 says treat-as-withdraw or session-reset."""
+        route has ``family``, ``path_id`` and its text form.
+
+        RFC 7606 applied: empty when :attr:`treat_as_withdraw` (the routes
+        then appear in :attr:`withdrawn`).  What the message carries on the
+        wire is always in :attr:`nlri` and ``mp_reach.nlri``."""
         mp = self.mp_reach
-        routes = self.nlri if mp is None else self.nlri + mp.nlri
-        if self.problems and self.action in (ErrorAction.TREAT_AS_WITHDRAW, ErrorAction.SESSION_RESET):
+        if self.problems and self.treat_as_withdraw:
             return []
-        return routes
+        return self.nlri if mp is None else self.nlri + mp.nlri
 
     @property
     def withdrawn(self) -> list[Any]:
         """Every withdrawn route: the Withdrawn Routes field, then
-        MP_UNREACH_NLRI's (and, under treat-as-withdraw, the announced ones)."""
+        MP_UNREACH_NLRI's, and under RFC 7606 treat-as-withdraw also the
+        routes the message announces."""
         mp = self.mp_unreach
         routes = self.withdrawn_routes if mp is None else self.withdrawn_routes + mp.withdrawn
-        if self.problems and self.action is ErrorAction.TREAT_AS_WITHDRAW:
+        if self.problems and self.treat_as_withdraw:
             reach = self.mp_reach
             routes = routes + self.nlri + ([] if reach is None else reach.nlri)
         return routes
+
+    @property
+    def treat_as_withdraw(self) -> bool:
+        """RFC 7606 would treat the announced routes as withdrawn (a problem
+        classified treat-as-withdraw, or worse, session-reset)."""
+        return any(
+            p.action is ErrorAction.TREAT_AS_WITHDRAW or p.action is ErrorAction.SESSION_RESET for p in self.problems
+        )
 
     @property
     def end_of_rib_family(self) -> tuple[int, int] | None:

@@ -160,7 +160,7 @@ def test_treat_as_withdraw(code: int, tlv: bytes, reason: str) -> None:
     _, _, _nlri = base("ipv4")
     assert u.nlri and u.announced == []
     assert u.withdrawn == u.nlri  # RFC 7606 section 2: the NLRI are withdrawn
-    assert u.action is TAW
+    assert u.action is TAW and u.treat_as_withdraw
 
 
 @pytest.mark.parametrize(
@@ -174,7 +174,7 @@ def test_treat_as_withdraw(code: int, tlv: bytes, reason: str) -> None:
 def test_attribute_discard(code: int, tlv: bytes, reason: str) -> None:
     body, offset, tlv = broken("ipv4", code, tlv)
     u, _ = check(body, offset, tlv, code, DISCARD, reason)
-    assert u.announced == u.nlri and u.nlri  # the routes stand
+    assert u.announced == u.nlri and u.nlri and not u.treat_as_withdraw  # the routes stand
     assert u.get(code) is None and u.get(1) is not None and u.as_path is not None
 
 
@@ -196,7 +196,7 @@ def test_duplicate_attribute_keeps_the_first() -> None:
     body, offset, tlv = broken("ipv4", 8, dup, add=True)
     u, _ = check(body, offset, tlv, 8, DISCARD, "duplicate")
     assert u.get(8).encode() == first
-    assert 0xFFFFFF02 not in u.communities and u.announced
+    assert 0xFFFFFF02 not in u.communities and u.announced and not u.treat_as_withdraw
 
 
 def test_duplicate_mp_reach_is_session_reset() -> None:
@@ -204,7 +204,8 @@ def test_duplicate_mp_reach_is_session_reset() -> None:
     mp = attrs[codes(attrs).index(14)]
     body, offset, tlv = broken("ipv6", 14, mp, add=True)
     u, _p = check(body, offset, tlv, 14, RESET, "duplicate")
-    assert u.announced == [] and u.action is RESET
+    assert u.action is RESET and u.treat_as_withdraw and u.announced == []
+    assert u.mp_reach is u.get(14) and u.mp_reach.nlri  # the first MP_REACH_NLRI stays decoded
 
 
 def test_mp_reach_bad_nlri_disables_the_family() -> None:
@@ -216,7 +217,7 @@ def test_mp_reach_bad_nlri_disables_the_family() -> None:
     body, offset, tlv = broken("ipv6", 14, bad)
     u, p = check(body, offset, tlv, 14, DISABLE, "exceeds 128")
     assert p.family == (2, 1)
-    assert u.mp_reach is None and u.announced == []
+    assert u.mp_reach is None and u.announced == [] and not u.treat_as_withdraw
 
 
 def test_mp_reach_truncated_next_hop_disables_the_family() -> None:
@@ -242,7 +243,7 @@ def test_missing_mandatory_attribute_is_treat_as_withdraw() -> None:
     u = decode(join(w, attrs, nlri))
     (p,) = u.problems
     assert (p.action, p.type_code, p.data) == (TAW, 2, b"")
-    assert "AS_PATH" in p.reason and u.announced == []
+    assert "AS_PATH" in p.reason and u.treat_as_withdraw and u.announced == [] and u.withdrawn == u.nlri
 
 
 def test_missing_next_hop_with_mp_reach_only_is_fine() -> None:
