@@ -49,7 +49,7 @@ from bmplib.bgp.attributes import (
     UnknownAttribute,
     merge_as4_path,
 )
-from bmplib.bgp.attributes.base import ATTR_OPTIONAL, AttributeEntry, AttributeType, registry
+from bmplib.bgp.attributes.base import ATTR_OPTIONAL, AttributeEntry, AttributeType, on_register, registry
 from bmplib.bgp.message import BGPMessageType, encode_bgp_header, register_decoder
 from bmplib.errors import BGPDecodeError, EncodeError
 from bmplib.nlri.inet import IPV4_UNICAST, InetPrefix, decode_inet_prefixes
@@ -300,17 +300,23 @@ def _generic(
 
 
 _REG = registry()
-# The built-in entries; the inlined fast paths below apply only while these
-# are still the registered ones (a module that registers its own decoder for
-# one of these codes gets it called through the generic path).
-_E_ORIGIN = _REG[1]
-_E_AS_PATH = _REG[2]
-_E_NEXT_HOP = _REG[3]
-_E_MED = _REG[4]
-_E_LOCAL_PREF = _REG[5]
-_E_COMMUNITIES = _REG[8]
-_E_LARGE = _REG[32]
-_ORIGINS = {m.value: m for m in OriginType}
+# The common attributes are decoded inline while their built-in registry
+# entries are the registered ones (a module that registers its own decoder
+# for one of these codes gets it called through the generic path).
+#: the built-in entries of the attributes decoded inline
+_BUILTIN = {code: _REG[code] for code in (1, 2, 3, 4, 5, 8, 32)}
+#: code -> the code itself while its built-in entry is registered, else 0
+_FAST = [0] * 256
+
+
+def _refresh_fast() -> None:
+    for code, entry in _BUILTIN.items():
+        _FAST[code] = code if _REG.get(code) is entry else 0
+
+
+_refresh_fast()
+on_register(_refresh_fast)
+_ORIGIN_VALUES = (OriginType.IGP, OriginType.EGP, OriginType.INCOMPLETE)
 _SEQ = SegmentType.AS_SEQUENCE
 _U32 = struct.Struct("!I")
 _u32_unpack = _U32.unpack_from
@@ -350,6 +356,7 @@ def decode_update(buf: bytes, pos: int, end: int, ctx: DecodeContext) -> Update:
     append = attrs.append
     seen = 0
     reg = _REG
+    fast = _FAST
     asn4 = ctx.asn4
     p = astart
     while p < aend:
@@ -379,45 +386,46 @@ def decode_update(buf: bytes, pos: int, end: int, ctx: DecodeContext) -> Update:
             p = ve
             continue
         seen |= bit
-        entry = reg.get(code)
-        kind = flags & 0xC0
-        n = ve - vs
-        if entry is _E_ORIGIN:
-            if kind == 0x40 and n == 1 and buf[vs] < 3:
-                append(Origin(_ORIGINS[buf[vs]], flags))
-                p = ve
-                continue
-        elif entry is _E_AS_PATH:
-            if kind == 0x40 and asn4 and n > 2 and buf[vs] == 2 and n == 2 + 4 * buf[vs + 1]:
-                append(ASPath([ASPathSegment(_SEQ, _S4[buf[vs + 1]].unpack_from(buf, vs + 2))], True, flags))
-                p = ve
-                continue
-        elif entry is _E_NEXT_HOP:
-            if kind == 0x40 and n == 4:
-                append(NextHop(_ntoa(buf[vs:ve]), flags))
-                p = ve
-                continue
-        elif entry is _E_COMMUNITIES:
-            if kind == 0xC0 and n and not n & 3 and n < 1024:
-                append(Communities(_S4[n >> 2].unpack_from(buf, vs), flags))
-                p = ve
-                continue
-        elif entry is _E_LARGE:
-            if kind == 0xC0 and n and not n % 12 and n < 1024:
-                it = iter(_S4[n >> 2].unpack_from(buf, vs))
-                append(LargeCommunities(list(zip(it, it, it)), flags))
-                p = ve
-                continue
-        elif entry is _E_MED:
-            if kind == 0x80 and n == 4:
-                append(MultiExitDisc(_u32_unpack(buf, vs)[0], flags))
-                p = ve
-                continue
-        elif entry is _E_LOCAL_PREF:
-            if kind == 0x40 and n == 4:
+        f = fast[code]
+        if f:
+            kind = flags & 0xC0
+            n = ve - vs
+            if f == 1:
+                if kind == 0x40 and n == 1 and buf[vs] < 3:
+                    append(Origin(_ORIGIN_VALUES[buf[vs]], flags))
+                    p = ve
+                    continue
+            elif f == 2:
+                if kind == 0x40 and asn4 and n > 2 and buf[vs] == 2 and n == 2 + 4 * buf[vs + 1]:
+                    append(ASPath([ASPathSegment(_SEQ, _S4[buf[vs + 1]].unpack_from(buf, vs + 2))], True, flags))
+                    p = ve
+                    continue
+            elif f == 3:
+                if kind == 0x40 and n == 4:
+                    append(NextHop(_ntoa(buf[vs:ve]), flags))
+                    p = ve
+                    continue
+            elif f == 8:
+                if kind == 0xC0 and n and not n & 3 and n < 1024:
+                    append(Communities(_S4[n >> 2].unpack_from(buf, vs), flags))
+                    p = ve
+                    continue
+            elif f == 32:
+                if kind == 0xC0 and n and not n % 12 and n < 1024:
+                    it = iter(_S4[n >> 2].unpack_from(buf, vs))
+                    append(LargeCommunities(list(zip(it, it, it)), flags))
+                    p = ve
+                    continue
+            elif f == 4:
+                if kind == 0x80 and n == 4:
+                    append(MultiExitDisc(_u32_unpack(buf, vs)[0], flags))
+                    p = ve
+                    continue
+            elif kind == 0x40 and n == 4:  # f == 5, LOCAL_PREF
                 append(LocalPref(_u32_unpack(buf, vs)[0], flags))
                 p = ve
                 continue
+        entry = reg.get(code)
         _generic(buf, p, vs, ve, flags, code, entry, ctx, attrs, problems)
         p = ve
     if aend < end:

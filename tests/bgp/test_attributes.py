@@ -330,6 +330,9 @@ def scratch_registries() -> Iterator[None]:
     registry().update(reg)
     _EXT_REGISTRY.clear()
     _EXT_REGISTRY.update(ext_reg)
+    from bmplib.bgp.update import _refresh_fast
+
+    _refresh_fast()
 
 
 def test_register_new_attribute_and_extended_community(scratch_registries: None) -> None:
@@ -384,3 +387,32 @@ def test_json_form() -> None:
     assert j["attributes"][0]["origin"] == "igp"
     assert j["attributes"][3]["communities"][0]["text"] == "target:65000:100"
     assert isinstance(u, Update)
+
+
+def test_re_registering_a_common_attribute_takes_over_the_inline_path(scratch_registries: None) -> None:
+    """COMMUNITIES is decoded inline on the hot path; a module that registers
+    its own decoder for code 8 still gets called."""
+    from bmplib.bgp.attributes import ErrorAction
+    from bmplib.bgp.update import _FAST, _refresh_fast
+
+    calls: list[tuple[int, int]] = []
+
+    def mine(buf: bytes, pos: int, end: int, flags: int, ctx: DecodeContext) -> UnknownAttribute:
+        calls.append((pos, end))
+        return UnknownAttribute(8, buf[pos:end], flags)
+
+    body = b"\x00\x00\x00\x07" + tlv(0xC0, 8, b"\x00\x01\x00\x02")
+    assert isinstance(decode_update(body, 0, len(body), AS4).get(8), Communities)
+    register_attribute(8, mine, UnknownAttribute, ErrorAction.TREAT_AS_WITHDRAW, 0xC0)
+    try:
+        assert _FAST[8] == 0
+        assert decode_update(body, 0, len(body), AS4).get(8) == UnknownAttribute(8, b"\x00\x01\x00\x02", 0xC0)
+        assert calls == [(7, 11)]
+    finally:
+        _refresh_fast()
+
+
+def test_inline_paths_restored_with_the_builtin_entries() -> None:
+    from bmplib.bgp.update import _FAST
+
+    assert [_FAST[c] for c in (1, 2, 3, 4, 5, 8, 32)] == [1, 2, 3, 4, 5, 8, 32]

@@ -255,6 +255,13 @@ class AttributeEntry(NamedTuple):
 
 
 _REGISTRY: dict[int, AttributeEntry] = {}
+_LISTENERS: list[Callable[[], None]] = []
+
+
+def on_register(listener: Callable[[], None]) -> None:
+    """Call *listener* after every :func:`register_attribute` (the UPDATE
+    decoder uses it to keep its inlined fast paths in step with the registry)."""
+    _LISTENERS.append(listener)
 
 
 def register_attribute(
@@ -266,6 +273,8 @@ def register_attribute(
 ) -> None:
     """Register the decoder and model class of one attribute type code."""
     _REGISTRY[int(type_code)] = AttributeEntry(decode, cls, on_error, category)
+    for listener in _LISTENERS:
+        listener()
 
 
 def lookup_attribute(type_code: int) -> AttributeEntry | None:
