@@ -126,6 +126,9 @@ class BMPDecoder:
     :param track_sessions: keep per-peer decoding context from Peer Up
         messages (see :mod:`bmplib.session`).
     :param sessions: a session table to start from (e.g. seeded by hand).
+    :param asn_guess: when no session table is given, build one that retries
+        an AS_PATH with the other AS width when it does not parse (and marks
+        the result as guessed); see :class:`~bmplib.session.SessionTable`.
     """
 
     def __init__(
@@ -135,13 +138,14 @@ class BMPDecoder:
         resync: bool = False,
         track_sessions: bool = True,
         sessions: SessionTable | None = None,
+        asn_guess: bool = False,
     ) -> None:
         if max_message_length < COMMON_HEADER_LENGTH + PEER_HEADER_LENGTH:
             raise ValueError("max_message_length is below the size of a per-peer header")
         self.max_message_length = max_message_length
         self.resync = resync
         self.sessions: SessionTable | None = (
-            sessions if sessions is not None else (SessionTable() if track_sessions else None)
+            sessions if sessions is not None else (SessionTable(asn_guess=asn_guess) if track_sessions else None)
         )
         self._buf = bytearray()
         self._pos = 0  # read position in _buf

@@ -175,6 +175,23 @@ class CapturedItem:
         base = _dt.datetime.fromtimestamp(self.timestamp_ns // 1_000_000_000, _dt.timezone.utc)
         return base + _dt.timedelta(microseconds=(self.timestamp_ns % 1_000_000_000) // 1000)
 
+    @property
+    def type(self) -> Any:
+        """The item's type (a :class:`~bmplib.MessageType`, or ``"error"``,
+        ``"skipped"``, ``"gap"``), so code written for raw streams works on
+        captures unchanged."""
+        return self.item.type
+
+    @property
+    def peer(self) -> Any:
+        """The item's per-peer header, or ``None``."""
+        return getattr(self.item, "peer", None)
+
+    @property
+    def offset(self) -> int:
+        """The item's position in its connection's TCP stream."""
+        return self.item.offset
+
     def __json__(self) -> dict[str, Any]:
         from bmplib.json import to_json  # json is an adapter over the core; import it late
 
@@ -276,6 +293,8 @@ class CaptureDecoder:
     :param track_sessions: keep per-peer decoding context (Peer Up).
     :param detect_window: how far into a flow without SYN its first BMP
         header is looked for.
+    :param asn_guess: give each connection's session table the AS-width
+        fallback (:class:`~bmplib.session.SessionTable`).
     """
 
     def __init__(
@@ -286,7 +305,9 @@ class CaptureDecoder:
         max_message_length: int = DEFAULT_MAX_MESSAGE_LENGTH,
         track_sessions: bool = True,
         detect_window: int = DEFAULT_DETECT_WINDOW,
+        asn_guess: bool = False,
     ) -> None:
+        self.asn_guess = asn_guess
         self.ports: frozenset[int] | None = None if ports is None else frozenset(int(p) for p in ports)
         self.max_out_of_order = max_out_of_order
         self.max_message_length = max_message_length
@@ -591,6 +612,7 @@ class CaptureDecoder:
             max_message_length=self.max_message_length,
             track_sessions=self.track_sessions,
             sessions=d.sessions,
+            asn_guess=self.asn_guess,
         )
         d.sessions = dec.sessions
         d.decoder = dec
