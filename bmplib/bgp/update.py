@@ -51,7 +51,7 @@ from bmplib.bgp.attributes import (
 )
 from bmplib.bgp.attributes.base import ATTR_OPTIONAL, AttributeEntry, AttributeType, on_register, registry
 from bmplib.bgp.message import BGPMessageType, encode_bgp_header, register_decoder
-from bmplib.errors import BGPDecodeError, EncodeError
+from bmplib.errors import BGPDecodeError, EncodeError, NLRIDecodeError
 from bmplib.nlri.inet import IPV4_UNICAST, InetPrefix, decode_inet_prefixes
 from bmplib.nlri.registry import family_name
 from bmplib.session import DecodeContext
@@ -70,6 +70,9 @@ class Update:
     :ivar attributes: the path attributes in wire order.
     :ivar nlri: the classic NLRI field (IPv4 unicast).
     :ivar problems: RFC 7606 findings (empty for a well-formed UPDATE).
+    :ivar guessed_path_ids: the withdrawn routes or NLRI field did not parse
+        with the session's ADD-PATH setting for IPv4 unicast and were read
+        with the other one (see :attr:`path_ids_guessed`).
 
     Views across the classic fields and MP_REACH/MP_UNREACH:
     :attr:`announced`, :attr:`withdrawn`, :attr:`as_path` (effective, RFC 6793),
@@ -80,6 +83,7 @@ class Update:
     attributes: list[Any] = field(default_factory=list)
     nlri: list[Any] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    guessed_path_ids: bool = False
 
     _json_views: ClassVar[tuple[str, ...]] = ("type", "announced", "withdrawn", "end_of_rib", "action")
     #: the BGP message type (a class attribute: cheap for ``msg.update``)
@@ -120,6 +124,19 @@ class Update:
             return path
         as4 = self.get(17)
         return merge_as4_path(path, as4 if isinstance(as4, AS4Path) else None, self.get(7))
+
+    @property
+    def path_ids_guessed(self) -> bool:
+        """Some NLRI did not parse with the session's ADD-PATH setting and
+        were read with the other one: exporters re-encode post-policy and
+        Loc-RIB routes without the path identifiers the session negotiated
+        (GoBGP), or leave them out altogether (FRR 8.4)."""
+        if self.guessed_path_ids:
+            return True
+        for a in self.attributes:
+            if isinstance(a, (MPReachNLRI, MPUnreachNLRI)) and a.path_ids_guessed:
+                return True
+        return False
 
     @property
     def as_path_guessed(self) -> bool:
@@ -350,7 +367,15 @@ def decode_update(buf: bytes, pos: int, end: int, ctx: DecodeContext) -> Update:
         )
     addpath = ctx.addpath
     path_id = bool(addpath) and IPV4_UNICAST in addpath
-    withdrawn = decode_inet_prefixes(buf, pos + 2, wend, IPV4_UNICAST, path_id) if wlen else []
+    guessed = False
+    if wlen:
+        try:
+            withdrawn = decode_inet_prefixes(buf, pos + 2, wend, IPV4_UNICAST, path_id)
+        except NLRIDecodeError:
+            withdrawn = _retry_prefixes(buf, pos + 2, wend, path_id)
+            guessed = True
+    else:
+        withdrawn = []
     problems: list[Problem] = []
     attrs: list[Any] = []
     append = attrs.append
@@ -430,7 +455,11 @@ def decode_update(buf: bytes, pos: int, end: int, ctx: DecodeContext) -> Update:
         p = ve
     if aend < end:
         if path_id:
-            nlri = decode_inet_prefixes(buf, aend, end, IPV4_UNICAST, True)
+            try:
+                nlri = decode_inet_prefixes(buf, aend, end, IPV4_UNICAST, True)
+            except NLRIDecodeError:
+                nlri = _retry_prefixes(buf, aend, end, True)
+                guessed = True
         else:
             # the classic NLRI field, inlined (RFC 4271 section 4.3)
             nlri = []
@@ -439,7 +468,8 @@ def decode_update(buf: bytes, pos: int, end: int, ctx: DecodeContext) -> Update:
                 plen = buf[q]
                 nq = q + 1 + ((plen + 7) >> 3)
                 if plen > 32 or nq > end:
-                    nlri = decode_inet_prefixes(buf, aend, end, IPV4_UNICAST, False)  # raises the error
+                    nlri = _retry_prefixes(buf, aend, end, False)
+                    guessed = True
                     break
                 nlri.append(InetPrefix(IPV4_UNICAST, plen, buf[q + 1 : nq]))
                 q = nq
@@ -449,7 +479,17 @@ def decode_update(buf: bytes, pos: int, end: int, ctx: DecodeContext) -> Update:
         nlri = []
         if seen & _MP_REACH_BIT and seen & 0x06 != 0x06:
             _check_mandatory(buf, astart, nlri, attrs, seen, problems)
-    return Update(withdrawn, attrs, nlri, problems)
+    return Update(withdrawn, attrs, nlri, problems, guessed)
+
+
+def _retry_prefixes(buf: bytes, pos: int, end: int, path_id: bool) -> list[Any]:
+    """Prefixes that did not parse with *path_id*: read them with the other
+    setting, or raise the original error when that fails too."""
+    try:
+        return decode_inet_prefixes(buf, pos, end, IPV4_UNICAST, not path_id)
+    except NLRIDecodeError:
+        pass
+    return decode_inet_prefixes(buf, pos, end, IPV4_UNICAST, path_id)  # raises the first error
 
 
 def _check_mandatory(

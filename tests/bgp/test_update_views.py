@@ -154,3 +154,48 @@ def test_gobgp_addpath_pre_policy_carries_path_ids() -> None:
         assert all(r.path_id is not None for r in routes)
         pre += 1
     assert pre > 5
+
+
+def test_addpath_captures_guess_only_where_the_exporter_strips_path_ids() -> None:
+    """The sessions negotiated ADD-PATH (peer sends, router receives), so the
+    Adj-RIB-In context says path identifiers.  GoBGP's pre-policy messages
+    have them; its post-policy ones (re-encoded) and all of FRR 8.4's do not:
+    those NLRI do not parse with path identifiers, are read without, and say
+    so (``path_ids_guessed``).  tshark agrees on every route
+    (test_update_captures)."""
+    kinds: dict[tuple[str, bool], set[tuple[bool, bool]]] = {}
+    for name in ("gobgp_addpath", "frr_addpath"):
+        for m in bmplib.iter_file(PCAPS / f"{name}.bmp"):
+            u = getattr(m, "update", None)
+            if u is None or m.peer.peer_type != 0:
+                continue
+            routes = u.announced + u.withdrawn
+            assert routes and u.problems == []
+            has_ids = {r.path_id is not None for r in routes}
+            assert len(has_ids) == 1
+            kinds.setdefault((name, m.peer.is_post_policy), set()).add((u.path_ids_guessed, has_ids.pop()))
+    assert kinds == {
+        ("gobgp_addpath", False): {(False, True)},
+        ("gobgp_addpath", True): {(True, False)},
+        ("frr_addpath", False): {(True, False)},
+        ("frr_addpath", True): {(True, False)},
+    }
+
+
+def test_path_id_guess_both_ways() -> None:
+    attrs = tlv(0x40, 1, b"\x00") + tlv(0x40, 2, seq4(65001)) + tlv(0x40, 3, bytes([192, 0, 2, 1]))
+    plain = bytes([24, 10, 0, 0])
+    with_id = struct.pack("!I", 0x21000007) + plain  # first octet 33: not a prefix length
+    u = update(attrs, nlri=plain, ctx=DecodeContext(addpath=frozenset({(1, 1)})))
+    assert u.path_ids_guessed and u.nlri[0].path_id is None and str(u.nlri[0]) == "10.0.0.0/24"
+    u = update(attrs, nlri=with_id)
+    assert u.path_ids_guessed and u.nlri[0].path_id == 0x21000007
+    u = update(attrs, nlri=with_id, ctx=DecodeContext(addpath=frozenset({(1, 1)})))
+    assert not u.path_ids_guessed and u.nlri[0].path_id == 0x21000007
+    # octets that parse both ways are read as the context says: no guess
+    ambiguous = struct.pack("!I", 7) + plain
+    u = update(attrs, nlri=ambiguous)
+    assert not u.path_ids_guessed and [str(p) for p in u.nlri][:3] == ["0.0.0.0/0"] * 3
+    mp = tlv(0x80, 15, struct.pack("!HB", 2, 1) + bytes([64]) + bytes(8))
+    u = update(mp, ctx=DecodeContext(addpath=frozenset({(2, 1)})))
+    assert u.path_ids_guessed and u.mp_unreach.path_ids_guessed and str(u.withdrawn[0]) == "::/64"

@@ -162,6 +162,8 @@ class MPReachNLRI(_AttributeBase):
         :class:`~bmplib.nlri.registry.UnknownNLRI` for an unknown family).
     :ivar reserved: the octet after the next hop (RFC 4760: reserved, was
         "number of SNPAs" in RFC 2858), kept as received.
+    :ivar path_ids_guessed: the NLRI did not parse with the session's ADD-PATH
+        setting for the family and were read with the other one.
     """
 
     type_code: ClassVar[int] = AttributeType.MP_REACH_NLRI
@@ -171,6 +173,7 @@ class MPReachNLRI(_AttributeBase):
     nlri: list[Any]
     reserved: int = 0
     flags: int = OPTIONAL_NON_TRANSITIVE | 0x10
+    path_ids_guessed: bool = False
 
     @property
     def family(self) -> tuple[int, int]:
@@ -194,13 +197,15 @@ class MPReachNLRI(_AttributeBase):
 @dataclass(slots=True)
 class MPUnreachNLRI(_AttributeBase):
     """MP_UNREACH_NLRI (type 15, RFC 4760 section 4).  With no withdrawn
-    routes it is the End-of-RIB marker of its family (RFC 4724 section 2)."""
+    routes it is the End-of-RIB marker of its family (RFC 4724 section 2).
+    ``path_ids_guessed`` as for :class:`MPReachNLRI`."""
 
     type_code: ClassVar[int] = AttributeType.MP_UNREACH_NLRI
     afi: int
     safi: int
     withdrawn: list[Any]
     flags: int = OPTIONAL_NON_TRANSITIVE | 0x10
+    path_ids_guessed: bool = False
 
     @property
     def family(self) -> tuple[int, int]:
@@ -218,14 +223,26 @@ class MPUnreachNLRI(_AttributeBase):
         return head + b"".join(r.encode() for r in self.withdrawn)
 
 
-def _decode_nlri(buf: bytes, pos: int, end: int, afi: int, safi: int, ctx: DecodeContext, what: str) -> list[Any]:
+def _decode_nlri(
+    buf: bytes, pos: int, end: int, afi: int, safi: int, ctx: DecodeContext, what: str
+) -> tuple[list[Any], bool]:
+    """The routes, and whether the path identifiers had to be guessed: NLRI
+    that do not parse with the context's ADD-PATH setting for the family
+    are retried with the other one (exporters re-encode post-policy and
+    Loc-RIB routes without the path identifiers the session negotiated, or
+    keep them when the collector has no Peer Up)."""
     family = _family(afi, safi)
     codec = lookup(afi, safi)
     if codec is None:
-        return [UnknownNLRI(afi, safi, buf[pos:end])] if pos < end else []
+        return ([UnknownNLRI(afi, safi, buf[pos:end])] if pos < end else []), False
+    path_id = family in ctx.addpath
     try:
-        return codec.decode(buf, pos, end, family in ctx.addpath, ctx)
+        return codec.decode(buf, pos, end, path_id, ctx), False
     except NLRIDecodeError as exc:
+        try:
+            return codec.decode(buf, pos, end, not path_id, ctx), True
+        except NLRIDecodeError:
+            pass
         raise MalformedAttributeError(
             f"{what} {family_name(afi, safi)} NLRI: {exc.reason}",
             exc.offset,
@@ -256,8 +273,8 @@ def decode_mp_reach(buf: bytes, pos: int, end: int, flags: int, ctx: DecodeConte
             ErrorAction.AFI_SAFI_DISABLE,
             family,
         )
-    nlri = _decode_nlri(buf, nh_end + 1, end, afi, safi, ctx, "MP_REACH_NLRI")
-    return MPReachNLRI(afi, safi, MPNextHop(buf[pos + 4 : nh_end]), nlri, buf[nh_end], flags)
+    nlri, guessed = _decode_nlri(buf, nh_end + 1, end, afi, safi, ctx, "MP_REACH_NLRI")
+    return MPReachNLRI(afi, safi, MPNextHop(buf[pos + 4 : nh_end]), nlri, buf[nh_end], flags, guessed)
 
 
 def decode_mp_unreach(buf: bytes, pos: int, end: int, flags: int, ctx: DecodeContext) -> MPUnreachNLRI:
@@ -266,7 +283,8 @@ def decode_mp_unreach(buf: bytes, pos: int, end: int, flags: int, ctx: DecodeCon
             f"MP_UNREACH_NLRI of {end - pos} octets has no AFI/SAFI", pos, buf[pos:end], ErrorAction.SESSION_RESET
         )
     afi, safi = _HB.unpack_from(buf, pos)
-    return MPUnreachNLRI(afi, safi, _decode_nlri(buf, pos + 3, end, afi, safi, ctx, "MP_UNREACH_NLRI"), flags)
+    withdrawn, guessed = _decode_nlri(buf, pos + 3, end, afi, safi, ctx, "MP_UNREACH_NLRI")
+    return MPUnreachNLRI(afi, safi, withdrawn, flags, guessed)
 
 
 register_attribute(
