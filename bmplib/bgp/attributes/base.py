@@ -167,6 +167,10 @@ def encode_attribute(flags: int, type_code: int, value: bytes) -> bytes:
     """One path attribute on the wire.  The extended-length bit of *flags* is
     kept as given (a short value may use it); a value over 255 octets sets it."""
     n = len(value)
+    if not 0 <= flags <= 0xFF:
+        raise EncodeError(f"attribute[{type_code}].flags", f"{flags} does not fit 1 octet")
+    if not 0 <= type_code <= 0xFF:
+        raise EncodeError("attribute.type_code", f"{type_code} does not fit 1 octet")
     if flags & ATTR_EXTENDED_LENGTH or n > 255:
         if n > 0xFFFF:
             raise EncodeError(f"attribute[{type_code}]", f"value of {n} octets exceeds 65535")
@@ -183,6 +187,14 @@ class _AttributeBase:
     flags: int
     #: JSON (bmplib.json) adds these views to the fields
     _json_views: ClassVar[tuple[str, ...]] = ("type_code", "name")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # a plain int code (``AttributeType.ORIGIN`` -> 1): the JSON form
+        # shows the number, and the name in ``name``
+        super().__init_subclass__(**kwargs)
+        code = cls.__dict__.get("type_code")
+        if isinstance(code, enum.IntEnum):
+            cls.type_code = int(code)
 
     @property
     def name(self) -> str:
