@@ -10,6 +10,7 @@ checks that alignment).
 
 from __future__ import annotations
 
+import collections
 import functools
 import socket
 from typing import Any
@@ -30,7 +31,7 @@ from bmplib.bgp.update import Update
 from tests.bgp.tshark_bgp import INET_FAMILIES, summarize
 from tests.bmp import tshark
 from tests.bmp.test_roundtrip_real import split_messages
-from tests.conftest import CAPTURES, PCAPS
+from tests.conftest import CAPTURES, PCAPS, SHARED_PCAPS, shared_or_skip
 
 
 def _routes(routes: list[Any]) -> list[tuple[str, int | None]]:
@@ -178,3 +179,26 @@ def test_views_agree_with_the_fields(name: str) -> None:
         assert u.next_hop == (nh.next_hop if nh else (mp.next_hop.address if mp else None))
         comm = u.get(8)
         assert u.communities == (comm.values if comm else ())
+
+
+def test_frr_large_every_update() -> None:
+    """../shared/pcaps/frr_large.bmp (332,439 Route Monitoring messages from
+    FRR): every UPDATE decodes with no problem and re-encodes exactly, and
+    the prefix counts are tshark's (frr_large.summary.md)."""
+    path = shared_or_skip(SHARED_PCAPS / "frr_large.bmp")
+    data = path.read_bytes()
+    counts: collections.Counter[str] = collections.Counter()
+    for m in bmplib.iter_file(path):
+        u = getattr(m, "update", None)
+        if u is None:
+            assert m.type != 0, bmplib.to_json(m)
+            continue
+        assert u.problems == [] and not u.path_ids_guessed and not u.as_path_guessed, m.offset
+        start = m.offset + 48
+        assert u.encode() == data[start : start + int.from_bytes(data[start + 16 : start + 18], "big")], m.offset
+        counts["rm"] += 1
+        counts["ipv4_nlri"] += len(u.nlri)
+        counts["ipv4_withdrawn"] += len(u.withdrawn_routes)
+        mp = u.mp_reach
+        counts["ipv6_mp_reach"] += len(mp.nlri) if mp is not None and mp.family == (2, 1) else 0
+    assert counts == {"rm": 332439, "ipv4_nlri": 253157, "ipv4_withdrawn": 9282, "ipv6_mp_reach": 70000}
