@@ -19,6 +19,19 @@ Errors (RFC 7606):
   re-encodes exactly), and one :class:`~bmplib.bgp.attributes.Problem` per
   finding in :attr:`Update.problems`, classified per RFC 7606 section 7
   (attribute-discard, treat-as-withdraw, afi-safi-disable, session-reset).
+
+ADD-PATH: NLRI (classic or MP) that do not parse with the context's
+path-identifier setting for their family are read with the other one and the
+UPDATE says so (:attr:`Update.path_ids_guessed`): exporters re-encode
+post-policy and Loc-RIB routes without the path identifiers the session
+negotiated (GoBGP), or never send them (FRR 8.4).  Octets that parse both ways
+are read as the context says.
+
+Speed: ORIGIN, AS_PATH (one AS_SEQUENCE), NEXT_HOP, MULTI_EXIT_DISC,
+LOCAL_PREF, COMMUNITIES and LARGE_COMMUNITY with their usual flags and
+lengths, and the classic IPv4 NLRI, are decoded inline in
+:func:`decode_update`; everything else, and anything unusual about those,
+goes through the registry.  The results are the same objects either way.
 """
 
 from __future__ import annotations
@@ -314,6 +327,8 @@ def _generic(
         attrs.append(decode(buf, vs, ve, flags, ctx))
     except MalformedAttributeError as exc:
         _problem(attrs, problems, buf, start, vs, ve, flags, code, exc.action or on_error, exc.reason, exc.family)
+    except BGPDecodeError as exc:  # any other decode error inside one attribute is local to it
+        _problem(attrs, problems, buf, start, vs, ve, flags, code, on_error, exc.reason)
 
 
 _REG = registry()

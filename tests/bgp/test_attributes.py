@@ -416,3 +416,24 @@ def test_inline_paths_restored_with_the_builtin_entries() -> None:
     from bmplib.bgp.update import _FAST
 
     assert [_FAST[c] for c in (1, 2, 3, 4, 5, 8, 32)] == [1, 2, 3, 4, 5, 8, 32]
+
+
+def test_any_decode_error_of_a_registered_attribute_stays_local(scratch_registries: None) -> None:
+    from bmplib.bgp.attributes import ErrorAction
+    from bmplib.errors import NLRIDecodeError
+
+    def nested(buf: bytes, pos: int, end: int, flags: int, ctx: DecodeContext) -> UnknownAttribute:
+        raise NLRIDecodeError("inner prefix /99", pos + 1, buf[pos + 1 : end])
+
+    register_attribute(241, nested, UnknownAttribute, ErrorAction.TREAT_AS_WITHDRAW, 0xC0)
+    body = b"\x00\x00\x00\x05" + tlv(0xC0, 241, b"\x01\x63")
+    u = decode_update(body, 0, len(body), AS4)
+    (p,) = u.problems
+    assert (p.type_code, p.action, p.reason, p.offset, p.data) == (
+        241,
+        ErrorAction.TREAT_AS_WITHDRAW,
+        "inner prefix /99",
+        4,
+        tlv(0xC0, 241, b"\x01\x63"),
+    )
+    assert u.encode_body() == body
