@@ -7,6 +7,8 @@ The public API::
     bmplib.decode       decode exactly one complete BMP message
     bmplib.iter_file    decode a raw BMP stream, pcap or pcapng file
     bmplib.to_json      the JSON-ready dict of any message
+    bmplib.encode       the wire octets of any model object (checked)
+    bmplib.builders     short ways to build messages (route_monitoring, ...)
     bmplib.DecodeError  the base of every decoding error
 """
 
@@ -27,6 +29,20 @@ from bmplib.bmp.messages import (
     UnknownMessage,
     decode_message,
 )
+from bmplib.builders import (
+    end_of_rib,
+    initiation,
+    notification,
+    open_message,
+    peer_down,
+    peer_header,
+    peer_up,
+    route_monitoring,
+    stats_report,
+    termination,
+    update,
+)
+from bmplib.encode import encode
 from bmplib.errors import (
     BGPDecodeError,
     BMPDecodeError,
@@ -73,8 +89,20 @@ __all__ = [
     "Termination",
     "UnknownMessage",
     "decode",
+    "encode",
+    "end_of_rib",
+    "initiation",
     "iter_file",
+    "notification",
+    "open_message",
+    "peer_down",
+    "peer_header",
+    "peer_up",
+    "route_monitoring",
+    "stats_report",
+    "termination",
     "to_json",
+    "update",
 ]
 
 

@@ -75,6 +75,8 @@ def register_decoder(msg_type: int, decoder: Decoder) -> None:
 def encode_bgp_header(body_length: int, msg_type: int, max_length: int = MAX_EXTENDED_MESSAGE_LENGTH) -> bytes:
     """The 19-octet header for a message with a body of *body_length* octets."""
     total = BGP_HEADER_LENGTH + body_length
+    if not 0 <= msg_type <= 0xFF:
+        raise EncodeError("type", f"BGP message type {msg_type} does not fit 1 octet")
     if total > max_length:
         raise EncodeError("length", f"BGP message of {total} octets exceeds the maximum {max_length}")
     return BGP_HEADER.pack(MARKER, total, msg_type)

@@ -183,8 +183,15 @@ class Open:
         """The whole BGP message (header included)."""
         try:
             bgp_id = socket.inet_pton(socket.AF_INET, self.bgp_id)
-        except OSError as exc:
-            raise EncodeError("bgp_id", str(exc)) from exc
+        except (OSError, TypeError) as exc:
+            raise EncodeError("bgp_id", f"not an IPv4 address: {self.bgp_id!r}") from exc
+        for name, number, limit in (
+            ("version", self.version, 0xFF),
+            ("my_as", self.my_as, 0xFFFF),
+            ("hold_time", self.hold_time, 0xFFFF),
+        ):
+            if not 0 <= number <= limit:
+                raise EncodeError(name, f"{number} does not fit {limit.bit_length() // 8} octet(s)")
         params = bytearray()
         for p in self.parameters:
             value = p.encode_value()
@@ -208,10 +215,7 @@ class Open:
             if len(params) > 255:
                 raise EncodeError("parameters", f"{len(params)} octets need extended_parameters (RFC 9072)")
             opt = b""
-        try:
-            head = _OPEN.pack(self.version, self.my_as, self.hold_time, bgp_id, 0 if opt else len(params))
-        except struct.error as exc:
-            raise EncodeError("open", str(exc)) from exc
+        head = _OPEN.pack(self.version, self.my_as, self.hold_time, bgp_id, 0 if opt else len(params))
         if opt:
             head = head[:-1] + opt
         body = head + params

@@ -45,10 +45,11 @@ class RouteRefresh:
 
     def encode(self) -> bytes:
         """The whole BGP message (header included)."""
-        try:
-            body = _RR.pack(self.afi, self.subtype, self.safi) + self.orf
-        except struct.error as exc:
-            raise EncodeError("route_refresh", str(exc)) from exc
+        fields = (("afi", self.afi, 0xFFFF), ("subtype", self.subtype, 0xFF), ("safi", self.safi, 0xFF))
+        for name, value, limit in fields:
+            if not 0 <= value <= limit:
+                raise EncodeError(name, f"{value} does not fit {limit.bit_length() // 8} octet(s)")
+        body = _RR.pack(self.afi, self.subtype, self.safi) + self.orf
         return encode_bgp_header(len(body), BGPMessageType.ROUTE_REFRESH) + body
 
 

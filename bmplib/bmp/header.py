@@ -60,6 +60,8 @@ def encode_common_header(length: int, msg_type: int) -> bytes:
     """The 6-octet BMP common header for a message of *length* octets."""
     if not 0 <= length <= 0xFFFFFFFF:
         raise EncodeError("length", f"{length} does not fit 4 octets")
+    if not 0 <= msg_type <= 0xFF:
+        raise EncodeError("msg_type", f"{msg_type} does not fit 1 octet")
     return COMMON_HEADER.pack(BMP_VERSION, length, msg_type)
 
 
@@ -159,18 +161,29 @@ class PeerHeader:
                 addr = socket.inet_pton(socket.AF_INET6, self.address)
             else:
                 addr = _ZERO12 + socket.inet_pton(socket.AF_INET, self.address)
+        except (OSError, TypeError) as exc:
+            raise EncodeError("peer.address", f"not an IP address: {self.address!r}") from exc
+        try:
             bgp_id = socket.inet_pton(socket.AF_INET, self.bgp_id)
-        except OSError as exc:
-            raise EncodeError("peer.address", str(exc)) from exc
+        except (OSError, TypeError) as exc:
+            raise EncodeError("peer.bgp_id", f"not an IPv4 address: {self.bgp_id!r}") from exc
+        if self.peer_type in (0, 1, 2) and self.flags & FLAG_V and ":" not in self.address:
+            raise EncodeError("peer.address", f"the V flag says IPv6, the address is {self.address!r}")
         if len(self.distinguisher) != 8:
             raise EncodeError("peer.distinguisher", "needs 8 octets")
-        try:
-            return _PEER.pack(
-                self.peer_type, self.flags, self.distinguisher, addr, self.asn, bgp_id,
-                self.timestamp_sec, self.timestamp_usec,
-            )  # fmt: skip
-        except struct.error as exc:
-            raise EncodeError("peer", str(exc)) from exc
+        for name, value, limit in (
+            ("peer.peer_type", self.peer_type, 0xFF),
+            ("peer.flags", self.flags, 0xFF),
+            ("peer.asn", self.asn, 0xFFFFFFFF),
+            ("peer.timestamp_sec", self.timestamp_sec, 0xFFFFFFFF),
+            ("peer.timestamp_usec", self.timestamp_usec, 0xFFFFFFFF),
+        ):
+            if not 0 <= value <= limit:
+                raise EncodeError(name, f"{value} does not fit {limit.bit_length() // 8} octet(s)")
+        return _PEER.pack(
+            self.peer_type, self.flags, self.distinguisher, addr, self.asn, bgp_id,
+            self.timestamp_sec, self.timestamp_usec,
+        )  # fmt: skip
 
 
 def decode_address16(raw: bytes, ipv6: bool) -> str:

@@ -142,14 +142,21 @@ class Stat:
         shape = STAT_SHAPES.get(self.type)
         if self.value is None or shape is None:
             return encode_tlv(self.type, self.raw)
-        try:
-            if shape is StatShape.COUNTER32:
-                return encode_tlv(self.type, _U32.pack(self.value))
-            if shape is StatShape.GAUGE64:
-                return encode_tlv(self.type, _U64.pack(self.value))
-            return encode_tlv(self.type, _AFI_SAFI_U64.pack(self.afi or 0, self.safi or 0, self.value))
-        except struct.error as exc:
-            raise EncodeError(f"stat[{self.type}]", str(exc)) from exc
+        name = f"stats[{int(self.type)}]"
+        if shape is StatShape.COUNTER32:
+            if not 0 <= self.value <= 0xFFFFFFFF:
+                raise EncodeError(f"{name}.value", f"{self.value} does not fit a 32-bit counter")
+            return encode_tlv(self.type, _U32.pack(self.value))
+        if not 0 <= self.value <= 0xFFFFFFFFFFFFFFFF:
+            raise EncodeError(f"{name}.value", f"{self.value} does not fit a 64-bit gauge")
+        if shape is StatShape.GAUGE64:
+            return encode_tlv(self.type, _U64.pack(self.value))
+        afi, safi = self.afi or 0, self.safi or 0
+        if not 0 <= afi <= 0xFFFF:
+            raise EncodeError(f"{name}.afi", f"{afi} does not fit 2 octets")
+        if not 0 <= safi <= 0xFF:
+            raise EncodeError(f"{name}.safi", f"{safi} does not fit 1 octet")
+        return encode_tlv(self.type, _AFI_SAFI_U64.pack(afi, safi, self.value))
 
 
 _SHAPE_SIZE = {StatShape.COUNTER32: 4, StatShape.GAUGE64: 8, StatShape.AFI_SAFI_GAUGE64: 11}
@@ -235,6 +242,8 @@ class PeerDown:
         if self.notification is not None:
             payload = _encode_bgp(self.notification, "notification")
         elif self.fsm_event is not None:
+            if not 0 <= self.fsm_event <= 0xFFFF:
+                raise EncodeError("fsm_event", f"{self.fsm_event} does not fit 2 octets")
             payload = _U16.pack(self.fsm_event)
         elif self.tlvs is not None:
             payload = b"".join(t.encode() for t in self.tlvs)
@@ -294,9 +303,12 @@ class PeerUp:
                 local = socket.inet_pton(socket.AF_INET6, self.local_address)
             else:
                 local = bytes(12) + socket.inet_pton(socket.AF_INET, self.local_address)
-            ports = _PORTS.pack(self.local_port, self.remote_port)
-        except (OSError, struct.error) as exc:
-            raise EncodeError("local_address/ports", str(exc)) from exc
+        except (OSError, TypeError) as exc:
+            raise EncodeError("local_address", f"not an IP address: {self.local_address!r}") from exc
+        for name, port in (("local_port", self.local_port), ("remote_port", self.remote_port)):
+            if not 0 <= port <= 0xFFFF:
+                raise EncodeError(name, f"{port} does not fit 2 octets")
+        ports = _PORTS.pack(self.local_port, self.remote_port)
         body = (
             self.peer.encode() + local + ports
             + _encode_bgp(self.sent_open, "sent_open") + _encode_bgp(self.received_open, "received_open")
@@ -418,6 +430,8 @@ class MirroringInformation:
         return RouteMirroringTLVType.INFORMATION
 
     def encode(self) -> bytes:
+        if not 0 <= self.code <= 0xFFFF:
+            raise EncodeError("information.code", f"{self.code} does not fit 2 octets")
         return encode_tlv(1, _U16.pack(self.code))
 
 

@@ -88,6 +88,8 @@ class ASPathSegment:
 
     def encode(self, asn4: bool = True) -> bytes:
         n = len(self.asns)
+        if not 0 <= self.type <= 0xFF:
+            raise EncodeError("as_path.segment.type", f"{self.type} does not fit 1 octet")
         if n > 255:
             raise EncodeError("as_path.segment", f"{n} AS numbers do not fit one segment")
         limit = 0xFFFFFFFF if asn4 else 0xFFFF

@@ -214,6 +214,8 @@ class AIGPTLV:
         return None
 
     def encode(self) -> bytes:
+        if not 0 <= self.type <= 0xFF:
+            raise EncodeError("aigp.tlv.type", f"{self.type} does not fit 1 octet")
         if len(self.value) + 3 > 0xFFFF:
             raise EncodeError("aigp.tlv", f"value of {len(self.value)} octets is too long")
         return _BH.pack(self.type, len(self.value) + 3) + self.value

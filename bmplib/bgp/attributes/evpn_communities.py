@@ -25,7 +25,7 @@ import struct
 from dataclasses import dataclass
 from typing import ClassVar
 
-from bmplib.bgp.attributes.extended_communities import register_extended_community
+from bmplib.bgp.attributes.extended_communities import pack_type, register_extended_community
 from bmplib.errors import EncodeError
 
 __all__ = [
@@ -46,7 +46,6 @@ EVPN = 0x06
 #: transitive opaque type / default gateway sub-type (RFC 7432 section 7.8)
 DEFAULT_GATEWAY = (0x03, 0x0D)
 
-_BB = struct.Struct("!BB")
 _BBI = struct.Struct("!BBI")
 
 
@@ -99,7 +98,7 @@ class MACMobility(_Text):
         _check("flags", self.flags, 1)
         _check("reserved", self.reserved, 1)
         _check("sequence", self.sequence, 4)
-        return _BB.pack(self.type, self.subtype) + _BBI.pack(self.flags, self.reserved, self.sequence)
+        return pack_type(self.type, self.subtype) + _BBI.pack(self.flags, self.reserved, self.sequence)
 
 
 @dataclass(slots=True)
@@ -132,7 +131,7 @@ class ESILabel(_Text):
         _check("reserved", self.reserved, 2)
         _check("label", self.label, 3)
         return (
-            _BB.pack(self.type, self.subtype)
+            pack_type(self.type, self.subtype)
             + bytes((self.flags,))
             + self.reserved.to_bytes(2, "big")
             + self.label.to_bytes(3, "big")
@@ -152,7 +151,7 @@ class _MACCommunity(_Text):
         return f"{self.kind}:{self.mac}"
 
     def encode(self) -> bytes:
-        return _BB.pack(self.type, self.subtype) + _mac_raw(self.mac)
+        return pack_type(self.type, self.subtype) + _mac_raw(self.mac)
 
 
 @dataclass(slots=True)
@@ -202,7 +201,7 @@ class Layer2Attributes(_Text):
         _check("control_flags", self.control_flags, 2)
         _check("mtu", self.mtu, 2)
         _check("reserved", self.reserved, 2)
-        return _BB.pack(self.type, self.subtype) + struct.pack("!HHH", self.control_flags, self.mtu, self.reserved)
+        return pack_type(self.type, self.subtype) + struct.pack("!HHH", self.control_flags, self.mtu, self.reserved)
 
 
 @dataclass(slots=True)
@@ -229,7 +228,7 @@ class ETree(_Text):
         _check("reserved", self.reserved, 2)
         _check("leaf_label", self.leaf_label, 3)
         return (
-            _BB.pack(self.type, self.subtype)
+            pack_type(self.type, self.subtype)
             + bytes((self.flags,))
             + self.reserved.to_bytes(2, "big")
             + self.leaf_label.to_bytes(3, "big")
@@ -256,7 +255,7 @@ class DFElection(_Text):
         _check("bitmap", self.bitmap, 2)
         _check("reserved", self.reserved, 3)
         return (
-            _BB.pack(self.type, self.subtype)
+            pack_type(self.type, self.subtype)
             + bytes((self.df_type,))
             + self.bitmap.to_bytes(2, "big")
             + self.reserved.to_bytes(3, "big")
@@ -279,7 +278,7 @@ class DefaultGateway(_Text):
     def encode(self) -> bytes:
         if len(self.value) != 6:
             raise EncodeError("default_gateway.value", f"needs 6 octets, got {len(self.value)}")
-        return _BB.pack(self.type, self.subtype) + self.value
+        return pack_type(self.type, self.subtype) + self.value
 
 
 # -- decoders: ``decode(buf, pos)`` over the 8 octets at buf[pos:pos + 8] -----

@@ -53,7 +53,6 @@ __all__ = [
 
 _HI = struct.Struct("!HI")
 _IH = struct.Struct("!IH")
-_BB = struct.Struct("!BB")
 _H_F = struct.Struct("!Hf")
 
 #: AS-specific / address-specific type high octets (RFC 4360, RFC 5668);
@@ -125,7 +124,16 @@ class ExtendedCommunity:
     def encode(self) -> bytes:
         if len(self.value) != 6:
             raise EncodeError("extended_community.value", f"needs 6 octets, got {len(self.value)}")
-        return _BB.pack(self.type, self.subtype) + self.value
+        return pack_type(self.type, self.subtype) + self.value
+
+
+def pack_type(type_: int, subtype: int) -> bytes:
+    """The type and sub-type octets of an extended community, checked."""
+    if not 0 <= type_ <= 0xFF:
+        raise EncodeError("extended_community.type", f"{type_} does not fit 1 octet")
+    if not 0 <= subtype <= 0xFF:
+        raise EncodeError("extended_community.subtype", f"{subtype} does not fit 1 octet")
+    return bytes((type_, subtype))
 
 
 def _encode_admin(t: int, admin: int | str, local: int) -> bytes:
@@ -176,7 +184,7 @@ class RouteTarget:
         return f"{self.kind}:{self.global_admin}:{self.local_admin}"
 
     def encode(self) -> bytes:
-        return _BB.pack(self.type, self.subtype) + _encode_admin(self.type, self.global_admin, self.local_admin)
+        return pack_type(self.type, self.subtype) + _encode_admin(self.type, self.global_admin, self.local_admin)
 
 
 @dataclass(slots=True)
@@ -200,7 +208,7 @@ class RouteOrigin:
         return f"{self.kind}:{self.global_admin}:{self.local_admin}"
 
     def encode(self) -> bytes:
-        return _BB.pack(self.type, self.subtype) + _encode_admin(self.type, self.global_admin, self.local_admin)
+        return pack_type(self.type, self.subtype) + _encode_admin(self.type, self.global_admin, self.local_admin)
 
 
 def _decode_rt(buf: bytes, pos: int) -> RouteTarget:
@@ -235,7 +243,7 @@ class LinkBandwidth:
 
     def encode(self) -> bytes:
         try:
-            return _BB.pack(self.type, self.subtype) + _H_F.pack(self.asn, self.bandwidth)
+            return pack_type(self.type, self.subtype) + _H_F.pack(self.asn, self.bandwidth)
         except (struct.error, OverflowError) as exc:
             raise EncodeError("link_bandwidth", str(exc)) from exc
 
@@ -269,7 +277,7 @@ class Encapsulation:
 
     def encode(self) -> bytes:
         try:
-            return _BB.pack(self.type, self.subtype) + struct.pack("!IH", self.reserved, self.tunnel_type)
+            return pack_type(self.type, self.subtype) + struct.pack("!IH", self.reserved, self.tunnel_type)
         except struct.error as exc:
             raise EncodeError("encapsulation", str(exc)) from exc
 
@@ -362,7 +370,7 @@ class IPv6ExtendedCommunity:
     def encode(self) -> bytes:
         try:
             return (
-                _BB.pack(self.type, self.subtype)
+                pack_type(self.type, self.subtype)
                 + socket.inet_pton(socket.AF_INET6, self.address)
                 + struct.pack("!H", self.local_admin)
             )
