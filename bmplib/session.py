@@ -179,10 +179,14 @@ class SessionTable:
         """The context for a per-peer message (Route Monitoring or Route
         Mirroring) of *peer*, chosen by its O flag and checked against its A
         flag; with no Peer Up seen, the A flag decides the AS width."""
-        entry = self._peers.get(peer.key)
+        # per message on the hot path: read the A and O flags directly
+        # (they are defined for peer types 0-2 only, RFC 7854 / RFC 8671)
+        flags = peer.flags if peer.peer_type != 3 else 0
+        as2 = 1 if flags & 0x20 else 0
+        entry = self._peers.get(peer.key) if self._peers else None
         if entry is None:
-            return self._fallback[1 if peer.is_as2 else 0]
-        return entry.variants[(2 if peer.is_adj_rib_out else 0) + (1 if peer.is_as2 else 0)]
+            return self._fallback[as2]
+        return entry.variants[(2 if flags & 0x10 else 0) + as2]
 
     # -- for callers -----------------------------------------------------------
     def set(self, peer: Any, adj_rib_in: DecodeContext, adj_rib_out: DecodeContext | None = None) -> None:

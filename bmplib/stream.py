@@ -222,7 +222,14 @@ class BMPDecoder:
                     self._pos = pos + 1
                     continue
                 return self._end_skip()
-            problem = framing_problem(buf, pos, self.max_message_length)
+            version, length, msg_type = COMMON_HEADER.unpack_from(buf, pos)
+            if (
+                version == BMP_VERSION
+                and (48 if msg_type in _PER_PEER_TYPES else 6) <= length <= self.max_message_length
+            ):
+                problem = None
+            else:
+                problem = framing_problem(buf, pos, self.max_message_length)
             if problem is not None:
                 offset = self._base + pos
                 if not self.resync:
@@ -232,7 +239,6 @@ class BMPDecoder:
                 self._skip_reason = problem
                 self._pos = pos + 1
                 continue
-            length = COMMON_HEADER.unpack_from(buf, pos)[1]
             if avail < length:
                 return self._at_end()
             data = bytes(buf[pos : pos + length])

@@ -193,6 +193,15 @@ def decode_address16(raw: bytes, ipv6: bool) -> str:
     return socket.inet_ntop(socket.AF_INET, raw[12:])
 
 
+# The identity part of a per-peer header (everything before the timestamp)
+# repeats in every message of a peer; its decoded fields are cached by its
+# 34 octets.  The cache is bounded and holds only values derived from those
+# octets, so it never changes a result.
+_IDENTITY_CACHE: dict[bytes, tuple[PeerType | int, int, bytes, str, int, str]] = {}
+_IDENTITY_CACHE_SIZE = 4096
+_TIMESTAMP = struct.Struct("!II")
+
+
 def decode_peer_header(buf: bytes, pos: int) -> PeerHeader:
     """Decode the per-peer header at *pos* of *buf* (RFC 7854 section 4.2)."""
     if len(buf) - pos < PEER_HEADER_LENGTH:
@@ -200,14 +209,22 @@ def decode_peer_header(buf: bytes, pos: int) -> PeerHeader:
             f"per-peer header needs {PEER_HEADER_LENGTH} octets, {len(buf) - pos} left",
             pos, buf[pos:],
         )  # fmt: skip
-    ptype, flags, dist, addr, asn, bgp_id, sec, usec = _PEER.unpack_from(buf, pos)
-    # IPv6 text when the V flag says so (peer types 0-2) or when the 12 octets
-    # that must be zero before an IPv4 address are not: keeps every octet.
-    ipv6 = (ptype < 3 and flags & FLAG_V) or addr[:12] != _ZERO12
-    return PeerHeader(
-        lookup(PeerType, ptype), flags, dist, decode_address16(addr, ipv6), asn,
-        socket.inet_ntop(socket.AF_INET, bgp_id), sec, usec,
-    )  # fmt: skip
+    identity = buf[pos : pos + 34]
+    fields = _IDENTITY_CACHE.get(identity)
+    if fields is None:
+        ptype, flags, dist, addr, asn, bgp_id, _, _ = _PEER.unpack_from(buf, pos)
+        # IPv6 text when the V flag says so (peer types 0-2) or when the 12
+        # octets that must be zero before an IPv4 address are not: keeps every octet.
+        ipv6 = (ptype < 3 and flags & FLAG_V) or addr[:12] != _ZERO12
+        fields = (
+            lookup(PeerType, ptype), flags, dist, decode_address16(addr, ipv6), asn,
+            socket.inet_ntop(socket.AF_INET, bgp_id),
+        )  # fmt: skip
+        if len(_IDENTITY_CACHE) >= _IDENTITY_CACHE_SIZE:
+            _IDENTITY_CACHE.clear()
+        _IDENTITY_CACHE[identity] = fields
+    sec, usec = _TIMESTAMP.unpack_from(buf, pos + 34)
+    return PeerHeader(*fields, sec, usec)
 
 
 def message_type(value: int) -> MessageType | int:
