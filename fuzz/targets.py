@@ -14,8 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import bmplib
+from bmplib.bgp.message import BGP_HEADER_LENGTH, decode_bgp_message
+from bmplib.bgp.update import decode_update
 from bmplib.errors import DecodeError, InternalDecodeError
+from bmplib.nlri import registry
+from bmplib.session import DecodeContext
 from bmplib.stream import ErrorRecord, SkippedBytes
+
+#: families whose ADD-PATH bit a context octet can switch on, in bit order
+_ADDPATH_FAMILIES = [(1, 1), (2, 1), (1, 128), (25, 70), (1, 4)]
 
 
 def _check(exc: DecodeError, data: bytes) -> None:
@@ -65,7 +72,77 @@ def target_stream(data: bytes) -> None:
     assert covered == len(body), (covered, len(body))
 
 
+def context_from(octet: int) -> DecodeContext:
+    """A decode context chosen by one input octet: bit 0 4-octet AS, bit 1
+    extended message, bit 2 AS-width guessing, bits 3-7 ADD-PATH on one
+    family each."""
+    addpath = frozenset(f for i, f in enumerate(_ADDPATH_FAMILIES) if octet & (8 << i))
+    return DecodeContext(
+        asn4=bool(octet & 1), extended_message=bool(octet & 2), asn_guess=bool(octet & 4), addpath=addpath
+    )
+
+
+def _call(fn: Callable[[], object]) -> object | None:
+    try:
+        return fn()
+    except DecodeError as exc:
+        _check(exc, b"")
+        return None
+
+
+def target_update(data: bytes) -> None:
+    """The UPDATE body decoder with a session context from the first octet;
+    a decoded UPDATE re-encodes to exactly the input body."""
+    if not data:
+        return
+    ctx = context_from(data[0])
+    body = data[1:]
+    update = _call(lambda: decode_update(body, 0, len(body), ctx))
+    if update is not None:
+        bmplib.to_json(update)
+        wire = update.encode()  # type: ignore[attr-defined]
+        assert wire[BGP_HEADER_LENGTH:] == body, "UPDATE does not re-encode to its body"
+
+
+def target_bgp(data: bytes) -> None:
+    """Any BGP message (header + body) with a context from the first octet."""
+    if not data:
+        return
+    ctx = context_from(data[0])
+    body = data[1:]
+    result = _call(lambda: decode_bgp_message(body, 0, len(body), ctx))
+    if result is not None:
+        msg, end = result  # type: ignore[misc]
+        assert msg.encode() == body[:end], "BGP message does not re-encode to its bytes"
+
+
+def _nlri_target(afi: int, safi: int) -> Callable[[bytes], None]:
+    codec = registry.lookup(afi, safi)
+    assert codec is not None
+
+    def target(data: bytes) -> None:
+        """The NLRI codec of one family; the first octet's low bit turns on
+        ADD-PATH path identifiers.  Decoded routes re-encode exactly."""
+        if not data:
+            return
+        path_id = bool(data[0] & 1)
+        ctx = DecodeContext(addpath=frozenset({(afi, safi)}) if path_id else frozenset())
+        body = data[1:]
+        routes = _call(lambda: codec.decode(body, 0, len(body), path_id, ctx))
+        if routes is not None:
+            for route in routes:  # type: ignore[attr-defined]
+                str(route)
+                bmplib.to_json(route)
+            assert codec.encode(routes, path_id, ctx) == body, "NLRI do not re-encode to their bytes"
+
+    return target
+
+
 TARGETS: dict[str, Callable[[bytes], None]] = {
     "decode": target_decode,
     "stream": target_stream,
+    "update": target_update,
+    "bgp": target_bgp,
 }
+for _afi, _safi in registry.families():
+    TARGETS[f"nlri-{registry.family_name(_afi, _safi)}"] = _nlri_target(_afi, _safi)

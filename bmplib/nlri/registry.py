@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from bmplib.session import DecodeContext
 
-__all__ = ["AFI", "SAFI", "NLRICodec", "UnknownNLRI", "family_name", "lookup", "register"]
+__all__ = ["AFI", "SAFI", "NLRICodec", "UnknownNLRI", "families", "family_name", "lookup", "register"]
 
 
 class AFI(enum.IntEnum):
@@ -81,6 +81,11 @@ _CODECS: dict[tuple[int, int], NLRICodec] = {}
 def register(afi: int, safi: int, codec: NLRICodec) -> None:
     """Register the NLRI codec of one (AFI, SAFI)."""
     _CODECS[(int(afi), int(safi))] = codec
+
+
+def families() -> list[tuple[int, int]]:
+    """Every (AFI, SAFI) with a registered codec, sorted."""
+    return sorted(_CODECS)
 
 
 def lookup(afi: int, safi: int) -> NLRICodec | None:
