@@ -82,6 +82,12 @@ def peer_to_json(peer: PeerHeader) -> dict[str, JSON]:
 def to_json(obj: Any) -> dict[str, JSON]:
     """The JSON-ready dict of a stream item (message, error or skip record),
     or of any model object."""
+    custom = getattr(obj, "__json__", None)
+    if custom is not None:  # e.g. a CapturedItem: the item's record plus flow and capture time
+        result: Any = custom()
+        if isinstance(result, dict):
+            return result
+        return {"value": result}
     if isinstance(obj, ErrorRecord):
         err = obj.error
         return {
