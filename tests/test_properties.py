@@ -21,12 +21,14 @@ from bmplib.bgp.message import decode_bgp_message
 from bmplib.bgp.update import decode_update
 from bmplib.bmp.header import decode_peer_header
 from bmplib.nlri.registry import lookup as lookup_codec
-from bmplib.session import DecodeContext
+from bmplib.session import DecodeContext, SessionTable
 from bmplib.stream import ErrorRecord, SkippedBytes
 from bmplib.testing import strategies as bst
 
-# each test below is one property; a few are cheaper per example and keep the
-# profile's count, the heavier ones (whole streams) use a fraction of it
+# each test below is one property; the cheap ones run the profile's number of
+# examples, the heavier ones (whole UPDATEs, streams) a fraction of it, so the
+# module stays within a minute on the ci profile
+_HALF = settings(max_examples=max(10, settings().max_examples // 2))
 _FEWER = settings(max_examples=max(10, settings().max_examples // 3))
 
 
@@ -53,6 +55,7 @@ def test_bmp_message_round_trip(msg: Any) -> None:
     assert bmplib.encode(back) == wire
 
 
+@_HALF
 @given(st.data())
 def test_route_monitoring_round_trip_in_any_context(data: st.DataObject) -> None:
     ctx = data.draw(bst.contexts())
@@ -91,6 +94,33 @@ def test_stream_any_chunking(msgs: list[Any], data: st.DataObject) -> None:
     assert [g.offset for g in got] == offsets
 
 
+@given(bst.bmp_sessions(), st.data())
+@_FEWER
+def test_session_stream_any_chunking(msgs: list[Any], data: st.DataObject) -> None:
+    """A Peer Up, then Route Monitoring laid out as its OPENs negotiated
+    (4-octet AS, ADD-PATH per family and direction), then a Peer Down and
+    the no-session layout: the session-tracking decoder gives them back, for
+    any chunking."""
+    # encode each message checked against the context its peer's session gives it
+    table = SessionTable()
+    wires = []
+    for m in msgs:
+        ctx = table.context_for(0, m.peer) if m.type == 0 else None
+        wires.append(bmplib.encode(m, ctx))
+        table.observe(m)
+    stream = b"".join(wires)
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(stream)), max_size=6)))
+    dec = bmplib.BMPDecoder()
+    got: list[Any] = []
+    prev = 0
+    for cut in [*cuts, len(stream)]:
+        dec.feed(stream[prev:cut])
+        prev = cut
+        got.extend(dec)
+    assert got == msgs
+    assert not any(m.update.path_ids_guessed or m.update.as_path_guessed for m in got if m.type == 0)
+
+
 @given(bst.bmp_streams(max_messages=3))
 @_FEWER
 def test_stream_byte_by_byte(msgs: list[Any]) -> None:
@@ -106,6 +136,7 @@ def test_stream_byte_by_byte(msgs: list[Any]) -> None:
 # ---------------------------------------------------------------------------
 # BGP layer
 # ---------------------------------------------------------------------------
+@_HALF
 @given(st.data())
 def test_bgp_message_round_trip(data: st.DataObject) -> None:
     ctx = data.draw(bst.contexts())
@@ -117,6 +148,7 @@ def test_bgp_message_round_trip(data: st.DataObject) -> None:
     assert back.encode() == wire
 
 
+@_HALF
 @given(bst.opens())
 def test_open_round_trip(msg: Any) -> None:
     wire = bmplib.encode(msg)
@@ -130,6 +162,7 @@ def test_capability_round_trip(cap: Any) -> None:
     assert decode_capability(wire, wire[0], 2, len(wire)) == cap
 
 
+@_HALF
 @given(st.data())
 def test_update_round_trip(data: st.DataObject) -> None:
     ctx = data.draw(bst.contexts())
@@ -153,7 +186,14 @@ def test_path_attribute_round_trip(data: st.DataObject) -> None:
     body = len(wire).to_bytes(2, "big").rjust(4, b"\0") + wire
     upd = decode_update(body, 0, len(body), ctx)
     assert upd.attributes == [attr]
-    assert upd.problems == []
+    if attr.type_code == 14 and attr.nlri:
+        # alone, an MP_REACH_NLRI announcing routes lacks ORIGIN and AS_PATH (RFC 7606 section 3 d)
+        assert [(p.type_code, p.action.value) for p in upd.problems] == [
+            (1, "treat-as-withdraw"),
+            (2, "treat-as-withdraw"),
+        ]
+    else:
+        assert upd.problems == []
 
 
 @given(bst.extended_communities())
@@ -187,6 +227,7 @@ def test_nlri_round_trip_every_family(data: st.DataObject) -> None:
     assert codec.decode(wire, 0, len(wire), with_pid, ctx) == routes
 
 
+@_HALF
 @given(st.data())
 def test_every_family_in_mp_reach_and_unreach(data: st.DataObject) -> None:
     """MP_REACH_NLRI / MP_UNREACH_NLRI of each family inside a Route

@@ -24,6 +24,8 @@ strategy                   draws
 :func:`path_attributes`    every path attribute type
 :func:`extended_communities`  every extended community type
 :func:`nlri`               routes of one (AFI, SAFI) (:data:`FAMILIES`)
+:func:`bmp_streams`        lists of BMP messages (no session state)
+:func:`bmp_sessions`       Peer Up + Route Monitoring in the negotiated layout
 =========================  ===================================================
 
 Use::
@@ -190,13 +192,14 @@ from bmplib.nlri.registry import AFI, SAFI, UnknownNLRI
 from bmplib.nlri.registry import lookup as lookup_codec
 from bmplib.nlri.rtc import RouteTargetMembership
 from bmplib.nlri.vpn import VPNPrefix
-from bmplib.session import DecodeContext
+from bmplib.session import DecodeContext, contexts_from_opens
 
 __all__ = [
     "FAMILIES",
     "as_path_segments",
     "bgp_messages",
     "bmp_messages",
+    "bmp_sessions",
     "bmp_streams",
     "capabilities",
     "contexts",
@@ -220,6 +223,7 @@ __all__ = [
     "route_mirrorings",
     "route_monitorings",
     "route_refreshes",
+    "session_opens",
     "statistics_reports",
     "terminations",
     "unknown_bgp_messages",
@@ -1026,3 +1030,58 @@ def bmp_streams(max_messages: int = 6) -> st.SearchStrategy[list[Any]]:
     """Lists of BMP messages to concatenate into a stream (decoded with
     ``BMPDecoder(track_sessions=False)``)."""
     return st.lists(bmp_messages(), min_size=1, max_size=max_messages)
+
+
+# ---------------------------------------------------------------------------
+# BMP sessions: Peer Up, then Route Monitoring in the negotiated layout
+# ---------------------------------------------------------------------------
+_SESSION_FAMILIES = ((1, 1), (2, 1), (1, 4), (1, 128), (2, 128), (25, 70))
+
+
+@st.composite
+def session_opens(draw: st.DrawFn) -> Open:
+    """OPENs that drive a session context: 4-octet AS or not, ADD-PATH
+    send/receive per family, extended message or not."""
+    caps: list[Any] = [MultiprotocolCapability(a, s) for a, s in _SESSION_FAMILIES]
+    if draw(st.booleans()):
+        caps.append(FourOctetASCapability(draw(u32)))
+    if draw(st.booleans()):
+        caps.append(ExtendedMessageCapability())
+    modes = draw(st.lists(st.tuples(st.sampled_from(_SESSION_FAMILIES), st.integers(1, 3)), max_size=4))
+    if modes:
+        caps.append(AddPathCapability([AddPathFamily(a, s, lookup(SendReceive, m)) for (a, s), m in modes]))
+    caps = draw(st.permutations(caps))
+    return Open(4, draw(u16), draw(u16), draw(ipv4_addresses()), [CapabilitiesParameter(list(caps))])
+
+
+@st.composite
+def bmp_sessions(draw: st.DrawFn, max_messages: int = 4) -> list[Any]:
+    """A BMP session as a collector sees it: a Peer Up with two OPENs, then
+    Route Monitoring messages of that peer laid out as those OPENs
+    negotiated (4-octet AS, ADD-PATH per family *and direction*: the O flag
+    picks Adj-RIB-In or Adj-RIB-Out, RFC 7911 section 4, RFC 8671), then
+    possibly a Peer Down and messages in the no-session layout (the A flag).
+    A ``BMPDecoder()`` (tracking sessions) gives the messages back."""
+    peer = draw(peer_headers(peer_type=draw(st.sampled_from((0, 1, 2, 3)))))
+    sent, received = draw(session_opens()), draw(session_opens())
+    ipv6 = peer.peer_type in (0, 1, 2) and peer.is_ipv6
+    up = PeerUp(peer, draw(_address16(ipv6)), draw(u16), draw(u16), sent, received, [])
+    ctxs = contexts_from_opens(sent, received, loc_rib=peer.peer_type == 3)
+    out: list[Any] = [up]
+
+    def same_peer(flags: int) -> PeerHeader:
+        return PeerHeader(
+            peer.peer_type, flags, peer.distinguisher, peer.address, peer.asn, peer.bgp_id, draw(u32), draw(u32)
+        )
+
+    for _ in range(draw(st.integers(1, max_messages))):
+        # keep the V flag (the address text depends on it); draw L, A, O
+        flags = (peer.flags & 0x80) | draw(st.sampled_from((0, 0x10, 0x20, 0x40, 0x50, 0x70)))
+        p = same_peer(flags)
+        ctx = ctxs.adj_rib_out if p.is_adj_rib_out else ctxs.adj_rib_in
+        out.append(RouteMonitoring(p, draw(updates(ctx))))
+    if draw(st.booleans()):
+        out.append(PeerDown(same_peer(peer.flags), lookup(PeerDownReason, 2), fsm_event=draw(u16)))
+        p = same_peer(peer.flags)
+        out.append(RouteMonitoring(p, draw(updates(default_context(p)))))
+    return out
