@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Union
 
+from bmplib import _impl
 from bmplib.bmp.constants import MessageType, lookup
 from bmplib.bmp.header import BMP_VERSION, COMMON_HEADER, COMMON_HEADER_LENGTH, PEER_HEADER_LENGTH
 from bmplib.bmp.messages import BMPMessage, PeerDown, PeerUp, decode_message
@@ -280,3 +281,9 @@ class BMPDecoder:
         if sessions is not None and isinstance(msg, (PeerUp, PeerDown)):
             sessions.observe(msg)
         return msg
+
+
+# bmplib_fast frames and decodes Route Monitoring messages in compiled code
+# (everything else goes back to the methods above)
+if _impl.fast is not None and hasattr(_impl.fast, "stream_next"):
+    BMPDecoder.__next__ = _impl.fast.stream_next  # type: ignore[method-assign]

@@ -1,42 +1,338 @@
 # cython: language_level=3
 """Cython implementations of bmplib's hot decoders.
 
-Each function has the signature and the results (objects, errors, offsets)
-of the pure-Python function it replaces; tests/fast proves it.
+Each public function has the signature and the results (objects, errors,
+offsets, RFC 7606 problems) of the pure-Python function it replaces; the
+differential tests in ``tests/fast`` prove it on every capture, on generated
+messages and on mutated ones.
+
+How equality is kept by construction:
+
+* the fast code handles the common, well-formed shapes itself and builds the
+  very same model classes as the pure decoder (slotted dataclasses, filled
+  directly, see :class:`_Shape`);
+* everything unusual -- a malformed or truncated field, a duplicate
+  attribute, an attribute or family without a compiled decoder, a registry
+  entry replaced by another module -- is handed to the pure decoder of that
+  unit (one attribute through ``update._generic``, one NLRI field through
+  ``update._retry_prefixes``, or the whole message), so errors, offsets,
+  reasons and RFC 7606 problems are the pure decoder's own.
+
+Every read is bounds-checked against the buffer: positions are validated
+against ``len(buf)`` before a pointer is formed, and each field is checked
+against its enclosing length before it is read.
 """
 
-from libc.string cimport memcmp
+from cpython.object cimport PyObject, PyTypeObject
+from cpython.ref cimport Py_INCREF
+from cpython.bytes cimport PyBytes_FromStringAndSize
+from cpython.unicode cimport PyUnicode_DecodeASCII
+from cpython.list cimport PyList_New, PyList_SET_ITEM
+from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
+from libc.string cimport memcmp, memcpy, strlen
 
-from bmplib.bmp.constants import PeerType
-from bmplib.bmp.header import PeerHeader
-from bmplib.errors import BMPDecodeError
+import dataclasses
+import types
 
-import socket
+# Nothing from bmplib is imported here: bmplib imports this module while it
+# loads, so the pure modules are bound at the first call (_init_* below).
 
-cdef object _inet_ntop = socket.inet_ntop
-cdef int _AF_INET = socket.AF_INET
-cdef int _AF_INET6 = socket.AF_INET6
-cdef dict _PEER_TYPES = {m.value: m for m in PeerType}
-cdef bytes _ZERO12 = bytes(12)
 
+cdef extern from "Python.h":
+    ctypedef struct PyMemberDef:
+        const char* name
+        int type
+        Py_ssize_t offset
+    ctypedef struct PyMemberDescrObject:
+        PyMemberDef* d_member
+    object PyType_GenericAlloc(PyTypeObject* tp, Py_ssize_t nitems)
+    ctypedef PyObject* (*allocfunc)(PyTypeObject*, Py_ssize_t)
+    PyObject* _generic_alloc "PyType_GenericAlloc"(PyTypeObject* tp, Py_ssize_t nitems)
+
+
+cdef extern from *:
+    """
+    #if defined(_WIN32)
+    #include <winsock2.h>
+    #include <ws2tcpip.h>
+    #else
+    #include <arpa/inet.h>
+    #include <sys/socket.h>
+    #endif
+    #define BMPLIB_T_OBJECT_EX 16
+    static allocfunc bmplib_tp_alloc(PyTypeObject* tp) { return tp->tp_alloc; }
+    """
+    const char* inet_ntop(int af, const void* src, char* dst, int size)
+    int AF_INET
+    int AF_INET6
+    int BMPLIB_T_OBJECT_EX
+    allocfunc bmplib_tp_alloc(PyTypeObject* tp)
+
+
+# ---------------------------------------------------------------------------
+# Building the model objects
+# ---------------------------------------------------------------------------
+cdef class _Shape:
+    """How to build instances of one slotted dataclass of the model.
+
+    When the class is a plain ``@dataclass(slots=True)`` whose generated
+    ``__init__`` only stores its arguments (no ``__post_init__``, no custom
+    ``__new__``/``__init__``/metaclass call) and whose fields are exactly the
+    expected ones, instances are allocated with the type's own allocator and
+    the slots are filled directly -- what ``__init__`` would do, without the
+    Python frame.  Otherwise (the model changed) the class is called."""
+
+    cdef object cls
+    cdef PyTypeObject* tp
+    cdef Py_ssize_t off[8]
+    cdef int n
+    cdef bint direct
+
+    def __init__(self, cls, names):
+        self.cls = cls
+        self.tp = <PyTypeObject*>cls
+        self.n = len(names)
+        self.direct = _can_fill(cls, names)
+        cdef int i
+        cdef PyMemberDescrObject* d
+        if self.direct:
+            for i in range(self.n):
+                d = <PyMemberDescrObject*>(<PyObject*>cls.__dict__[names[i]])
+                self.off[i] = d.d_member.offset
+
+
+def _can_fill(cls, names):
+    if len(names) > 8 or not dataclasses.is_dataclass(cls):
+        return False
+    if tuple(f.name for f in dataclasses.fields(cls)) != tuple(names):
+        return False
+    if any(not f.init for f in dataclasses.fields(cls)) or hasattr(cls, "__post_init__"):
+        return False
+    if type(cls).__call__ is not type.__call__ or cls.__new__ is not object.__new__:
+        return False
+    # the __init__ dataclasses generated (compiled from a string), taking the fields in order
+    init = cls.__dict__.get("__init__")
+    code = getattr(init, "__code__", None)
+    if code is None or code.co_filename != "<string>" or code.co_varnames[: code.co_argcount] != ("self", *names):
+        return False
+    if bmplib_tp_alloc(<PyTypeObject*>cls) != <allocfunc>_generic_alloc:
+        return False
+    cdef PyMemberDescrObject* d
+    for name in names:
+        descr = cls.__dict__.get(name)
+        if type(descr) is not types.MemberDescriptorType or descr.__objclass__ is not cls:
+            return False
+        d = <PyMemberDescrObject*>(<PyObject*>descr)
+        if d.d_member.type != BMPLIB_T_OBJECT_EX or d.d_member.offset <= 0:
+            return False
+    return True
+
+
+cdef inline void _put(object o, Py_ssize_t off, object v):
+    # the slot of a freshly allocated (zeroed) object: no old value to release
+    Py_INCREF(v)
+    (<PyObject**>((<char*><PyObject*>o) + off))[0] = <PyObject*>v
+
+
+cdef inline object _alloc(_Shape s):
+    return PyType_GenericAlloc(s.tp, 0)
+
+
+cdef object mk1(_Shape s, a):
+    if not s.direct:
+        return s.cls(a)
+    o = _alloc(s)
+    _put(o, s.off[0], a)
+    return o
+
+
+cdef object mk2(_Shape s, a, b):
+    if not s.direct:
+        return s.cls(a, b)
+    o = _alloc(s)
+    _put(o, s.off[0], a)
+    _put(o, s.off[1], b)
+    return o
+
+
+cdef object mk3(_Shape s, a, b, c):
+    if not s.direct:
+        return s.cls(a, b, c)
+    o = _alloc(s)
+    _put(o, s.off[0], a)
+    _put(o, s.off[1], b)
+    _put(o, s.off[2], c)
+    return o
+
+
+cdef object mk4(_Shape s, a, b, c, d):
+    if not s.direct:
+        return s.cls(a, b, c, d)
+    o = _alloc(s)
+    _put(o, s.off[0], a)
+    _put(o, s.off[1], b)
+    _put(o, s.off[2], c)
+    _put(o, s.off[3], d)
+    return o
+
+
+cdef object mk5(_Shape s, a, b, c, d, e):
+    if not s.direct:
+        return s.cls(a, b, c, d, e)
+    o = _alloc(s)
+    _put(o, s.off[0], a)
+    _put(o, s.off[1], b)
+    _put(o, s.off[2], c)
+    _put(o, s.off[3], d)
+    _put(o, s.off[4], e)
+    return o
+
+
+cdef object mk7(_Shape s, a, b, c, d, e, f, g):
+    if not s.direct:
+        return s.cls(a, b, c, d, e, f, g)
+    o = _alloc(s)
+    _put(o, s.off[0], a)
+    _put(o, s.off[1], b)
+    _put(o, s.off[2], c)
+    _put(o, s.off[3], d)
+    _put(o, s.off[4], e)
+    _put(o, s.off[5], f)
+    _put(o, s.off[6], g)
+    return o
+
+
+cdef object mk8(_Shape s, a, b, c, d, e, f, g, h):
+    if not s.direct:
+        return s.cls(a, b, c, d, e, f, g, h)
+    o = _alloc(s)
+    _put(o, s.off[0], a)
+    _put(o, s.off[1], b)
+    _put(o, s.off[2], c)
+    _put(o, s.off[3], d)
+    _put(o, s.off[4], e)
+    _put(o, s.off[5], f)
+    _put(o, s.off[6], g)
+    _put(o, s.off[7], h)
+    return o
+
+
+# ---------------------------------------------------------------------------
+# Small helpers
+# ---------------------------------------------------------------------------
 cdef inline unsigned int _u32(const unsigned char* p) noexcept:
     return (<unsigned int>p[0] << 24) | (<unsigned int>p[1] << 16) | (<unsigned int>p[2] << 8) | p[3]
 
 
-def decode_peer_header(bytes buf, Py_ssize_t pos):
-    """Decode the per-peer header at *pos* of *buf* (RFC 7854 section 4.2)."""
-    cdef Py_ssize_t n = len(buf)
-    if pos < 0 or n - pos < 42:
-        raise BMPDecodeError(f"per-peer header needs 42 octets, {n - pos} left", pos, buf[pos:])
+cdef inline unsigned int _u16(const unsigned char* p) noexcept:
+    return (<unsigned int>p[0] << 8) | p[1]
+
+
+cdef inline bytes _slice(const unsigned char* b, Py_ssize_t start, Py_ssize_t stop):
+    return PyBytes_FromStringAndSize(<const char*>b + start, stop - start)
+
+
+cdef object _ntop4(const unsigned char* p):
+    """IPv4 text, as socket.inet_ntoa / inet_ntop (AF_INET) give it."""
+    cdef char out[16]
+    inet_ntop(AF_INET, p, out, 16)
+    return PyUnicode_DecodeASCII(out, strlen(out), NULL)
+
+
+cdef object _ntop6(const unsigned char* p):
+    """IPv6 text, as socket.inet_ntop (AF_INET6) gives it (the same libc call)."""
+    cdef char out[48]
+    inet_ntop(AF_INET6, p, out, 48)
+    return PyUnicode_DecodeASCII(out, strlen(out), NULL)
+
+
+# A small direct-mapped cache of address texts: peers, BGP IDs and next hops
+# repeat from message to message, and a str is immutable, so equal octets
+# can share one text object.
+cdef enum:
+    _CACHE_SIZE = 256
+
+cdef struct _AddrEntry:
+    unsigned char raw[16]
+    int size
+    PyObject* text
+
+cdef _AddrEntry _addr_cache[_CACHE_SIZE]
+cdef list _addr_keep = [None] * _CACHE_SIZE  # owns the cached str objects
+
+
+cdef object _addr_text(const unsigned char* p, int size):
+    """The text of the 4- or 16-octet address at *p* (cached)."""
+    cdef unsigned int h = 2166136261u
+    cdef int i
+    for i in range(size):
+        h = (h ^ p[i]) * 16777619u
+    h = (h ^ (h >> 15)) & (_CACHE_SIZE - 1)
+    cdef _AddrEntry* e = &_addr_cache[h]
+    if e.text != NULL and e.size == size and memcmp(e.raw, p, size) == 0:
+        return <object>e.text
+    text = _ntop4(p) if size == 4 else _ntop6(p)
+    _addr_keep[h] = text
+    memcpy(e.raw, p, size)
+    e.size = size
+    e.text = <PyObject*>text
+    return text
+
+
+cdef bytes _ZERO8 = bytes(8)
+cdef bytes _ZERO12 = bytes(12)
+
+
+# ---------------------------------------------------------------------------
+# BMP per-peer header (RFC 7854 section 4.2)
+# ---------------------------------------------------------------------------
+cdef bint _peer_ready = False
+cdef dict _PEER_TYPES
+cdef _Shape _PeerHeader
+cdef object _BMPDecodeError
+cdef object _pure_decode_peer_header
+
+
+cdef int _init_peer() except -1:
+    global _peer_ready, _PEER_TYPES, _PeerHeader, _BMPDecodeError, _pure_decode_peer_header
+    from bmplib.bmp import header
+    from bmplib.bmp.constants import PeerType
+    from bmplib.errors import BMPDecodeError
+
+    _PEER_TYPES = {m.value: m for m in PeerType}
+    _PeerHeader = _Shape(
+        header.PeerHeader,
+        ("peer_type", "flags", "distinguisher", "address", "asn", "bgp_id", "timestamp_sec", "timestamp_usec"),
+    )
+    _BMPDecodeError = BMPDecodeError
+    _pure_decode_peer_header = header.decode_peer_header
+    _peer_ready = True
+    return 0
+
+
+cdef object _peer_header(bytes buf, Py_ssize_t pos):
+    # the caller checked that buf[pos:pos + 42] exists
     cdef const unsigned char* p = <const unsigned char*>buf + pos
     cdef int ptype = p[0]
     cdef int flags = p[1]
     cdef bint ipv6 = (ptype < 3 and (flags & 0x80) != 0) or memcmp(p + 10, <const unsigned char*>_ZERO12, 12) != 0
-    if ipv6:
-        address = _inet_ntop(_AF_INET6, buf[pos + 10:pos + 26])
-    else:
-        address = _inet_ntop(_AF_INET, buf[pos + 22:pos + 26])
-    return PeerHeader(
-        _PEER_TYPES.get(ptype, ptype), flags, buf[pos + 2:pos + 10], address, _u32(p + 26),
-        _inet_ntop(_AF_INET, buf[pos + 30:pos + 34]), _u32(p + 34), _u32(p + 38),
-    )
+    address = _addr_text(p + 10, 16) if ipv6 else _addr_text(p + 22, 4)
+    dist = _ZERO8 if memcmp(p + 2, <const unsigned char*>_ZERO8, 8) == 0 else _slice(p, 2, 10)
+    pt = _PEER_TYPES.get(ptype)
+    if pt is None:
+        pt = ptype
+    return mk8(_PeerHeader, pt, flags, dist, address, _u32(p + 26), _addr_text(p + 30, 4), _u32(p + 34), _u32(p + 38))
+
+
+def decode_peer_header(buf, pos):
+    """Decode the per-peer header at *pos* of *buf* (RFC 7854 section 4.2)."""
+    if not _peer_ready:
+        _init_peer()
+    if type(buf) is not bytes or type(pos) is not int or not 0 <= pos <= len(<bytes>buf) - 42:
+        return _pure_decode_peer_header(buf, pos)  # raises the error
+    return _peer_header(<bytes>buf, <Py_ssize_t>pos)
+
+
+include "_update.pxi"
+include "_message.pxi"
+include "_stream.pxi"

@@ -41,6 +41,7 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from bmplib import _impl
 from bmplib.bgp.attributes import (
     AS4Path,
     ASPath,
@@ -530,4 +531,8 @@ def _check_mandatory(
             )
 
 
+#: the pure-Python decoder, kept when bmplib_fast replaces it (tests/fast compares the two)
+_pure_decode_update = decode_update
+if _impl.fast is not None and hasattr(_impl.fast, "decode_update"):
+    decode_update = _impl.fast.decode_update
 register_decoder(BGPMessageType.UPDATE, decode_update)

@@ -569,3 +569,9 @@ def decode_message(
         return _decode_peer_up(buf, pos, end, peer)
     ctx = context or (contexts or default_context)(msg_type, peer)
     return _decode_mirroring(buf, pos, end, peer, ctx)
+
+
+#: the pure-Python decoder, kept when bmplib_fast replaces it (tests/fast compares the two)
+_pure_decode_message = decode_message
+if _impl.fast is not None and hasattr(_impl.fast, "decode_message"):
+    decode_message = _impl.fast.decode_message

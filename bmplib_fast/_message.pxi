@@ -1,0 +1,98 @@
+# One BMP message (RFC 7854 section 4) -- included by _fast.pyx.
+#
+# Mirrors bmplib.bmp.messages.decode_message for Route Monitoring, the
+# message that carries the routes; every other message type, and any
+# Route Monitoring that is not plainly well formed (trailing TLVs, a bad
+# header, a BGP PDU whose type has no registered decoder), is decoded by the
+# pure function.
+
+cdef bint _msg_ready = False
+cdef object _pure_decode_message
+cdef object _default_context
+cdef object _AS4_CONTEXT
+cdef object _AS2_CONTEXT
+cdef dict _BGP_DECODERS
+cdef object _fast_decode_update
+cdef _Shape _RouteMonitoring
+cdef bytes _MARKER = b"\xff" * 16
+
+
+cdef int _init_message() except -1:
+    global _msg_ready, _pure_decode_message, _default_context, _AS4_CONTEXT, _AS2_CONTEXT, _BGP_DECODERS
+    global _fast_decode_update, _RouteMonitoring
+    from bmplib.bgp import message as bgp_message
+    from bmplib.bmp import messages
+
+    if not _upd_ready:
+        _init_update()
+    _pure_decode_message = messages._pure_decode_message
+    _default_context = messages.default_context
+    _AS4_CONTEXT = messages._AS4_CONTEXT
+    _AS2_CONTEXT = messages._AS2_CONTEXT
+    _BGP_DECODERS = bgp_message._DECODERS
+    _fast_decode_update = decode_update
+    _RouteMonitoring = _Shape(messages.RouteMonitoring, ("peer", "bgp", "tlvs", "offset"))
+    _msg_ready = True
+    return 0
+
+
+cdef object _route_monitoring(bytes buf, object context, object contexts, object table):
+    """A Route Monitoring message in buf (version 3, type 0, length checked,
+    at least the common and per-peer headers), or None for the pure path.
+    Returns (message, ctx), (None, ctx) for the pure path with that context,
+    or None for the pure path with the caller's arguments."""
+    cdef const unsigned char* b = buf
+    cdef Py_ssize_t end = len(buf)
+    cdef Py_ssize_t pos = 48
+    cdef Py_ssize_t length, msg_end
+    peer = _peer_header(buf, 6)
+    if table is not None:
+        ctx = _table_context(table, peer, b + 6)
+    elif context:
+        ctx = context
+    else:
+        provider = contexts if contexts else _default_context
+        if provider is _default_context:
+            ctx = _AS2_CONTEXT if (b[6] != 3 and b[7] & 0x20) else _AS4_CONTEXT
+        else:
+            ctx = provider(0, peer)
+            if ctx is None:
+                return None  # the pure decoder decides what that means
+    if end - pos < 19 or memcmp(b + pos, <const unsigned char*>_MARKER, 16) != 0:
+        return (None, ctx)
+    length = _u16(b + pos + 16)
+    if length < 19 or length > end - pos or length > (65535 if ctx.extended_message else 4096):
+        return (None, ctx)
+    msg_end = pos + length
+    if msg_end != end:
+        return (None, ctx)  # trailing TLVs (or garbage): the pure decoder
+    decoder = _BGP_DECODERS.get(b[pos + 18])
+    if decoder is None:
+        return (None, ctx)
+    if decoder is _fast_decode_update:
+        bgp = _update(buf, pos + 19, msg_end, ctx)
+        if bgp is None:
+            bgp = _pure_decode_update(buf, pos + 19, msg_end, ctx)  # raises the error
+    else:
+        bgp = decoder(buf, pos + 19, msg_end, ctx)
+    return (mk4(_RouteMonitoring, peer, bgp, [], 0), ctx)
+
+
+def decode_message(data, context=None, contexts=None):
+    """Decode exactly one complete BMP message:
+    :func:`bmplib.bmp.messages.decode_message`, with Route Monitoring compiled."""
+    if not _msg_ready:
+        _init_message()
+    cdef const unsigned char* b
+    cdef Py_ssize_t n
+    if type(data) is bytes:
+        b = <bytes>data
+        n = len(<bytes>data)
+        if n >= 48 and b[0] == 3 and b[5] == 0 and <Py_ssize_t>_u32(b + 1) == n:
+            r = _route_monitoring(<bytes>data, context, contexts, None)
+            if r is not None:
+                msg, ctx = r
+                if msg is not None:
+                    return msg
+                return _pure_decode_message(data, ctx)
+    return _pure_decode_message(data, context, contexts)
