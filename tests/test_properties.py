@@ -64,6 +64,7 @@ def test_route_monitoring_round_trip_in_any_context(data: st.DataObject) -> None
     assert bmplib.decode(wire, ctx) == msg
 
 
+@_HALF
 @given(st.data())
 def test_route_mirroring_round_trip_in_any_context(data: st.DataObject) -> None:
     ctx = data.draw(bst.contexts())
