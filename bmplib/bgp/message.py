@@ -102,7 +102,9 @@ def decode_bgp_message(buf: bytes, pos: int, end: int, context: DecodeContext | 
         raise BGPDecodeError("BGP marker is not all ones", pos, buf[pos:end])
     if length < BGP_HEADER_LENGTH:
         raise BGPDecodeError(f"BGP length {length} is below the header size", pos, buf[pos:end])
-    limit = MAX_EXTENDED_MESSAGE_LENGTH if ctx.extended_message else MAX_MESSAGE_LENGTH
+    # RFC 8654 section 3: only UPDATE, NOTIFICATION and ROUTE-REFRESH may be
+    # extended; OPEN and KEEPALIVE never exceed 4096 octets.
+    limit = MAX_EXTENDED_MESSAGE_LENGTH if ctx.extended_message and msg_type not in (1, 4) else MAX_MESSAGE_LENGTH
     if length > limit:
         raise BGPDecodeError(f"BGP length {length} exceeds the maximum {limit}", pos, buf[pos:end])
     if length > end - pos:

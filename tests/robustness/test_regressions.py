@@ -103,3 +103,18 @@ def test_opens_in_peer_up_never_exceed_4096() -> None:
     with pytest.raises(bmplib.EncodeError):
         bmplib.encode(bmplib.peer_up(PEER, sent_open=big), DecodeContext(extended_message=True))
     assert len(big.encode()) > 4096  # the method alone writes what the fields say
+
+
+def test_open_is_never_extended() -> None:
+    """RFC 8654 section 3: an OPEN over 4096 octets is an error even when the
+    extended message capability was negotiated."""
+    import pytest
+
+    from bmplib.bgp.message import decode_bgp_message
+    from bmplib.errors import BGPDecodeError
+    from bmplib.session import DecodeContext
+
+    body = bytes([4, 0xFD, 0xE8, 0, 90, 10, 0, 0, 1, 255, 255, 0x10, 0x06]) + bytes(5000)
+    wire = b"\xff" * 16 + (19 + len(body)).to_bytes(2, "big") + b"\x01" + body
+    with pytest.raises(BGPDecodeError, match="exceeds the maximum 4096"):
+        decode_bgp_message(wire, 0, len(wire), DecodeContext(extended_message=True))
