@@ -1,0 +1,609 @@
+#!/usr/bin/env python3
+"""bmplib pure, bmplib fast (Cython), dpkt, scapy and mrtparse on the same
+BMP Route Monitoring corpus, in one run, with a correctness check of each.
+
+Make the corpora first (git-ignored; see ``../shared/bench/README.md``)::
+
+    python ../shared/bench/make_corpus.py --kind inet --count 200000 --seed 1 --out benchmarks/corpus/inet.bmp
+    python ../shared/bench/make_corpus.py --kind evpn --count 50000 --seed 2 --out benchmarks/corpus/evpn.bmp
+
+then::
+
+    python benchmarks/bench_compare.py benchmarks/corpus/inet.bmp benchmarks/corpus/evpn.bmp \\
+        ../shared/pcaps/frr_large.bmp
+
+Each decoder runs in its own child process (so that the pure and the
+compiled bmplib are both measured in one run, ``BMPLIB_PURE=1`` for the
+pure one, and so that peak memory is each decoder's own):
+
+* bmplib decodes the whole stream through :class:`bmplib.BMPDecoder`
+  (framing, per-peer header, session contexts, UPDATE);
+* dpkt (``dpkt.bgp.BGP``), scapy (``scapy.contrib.bgp.BGPHeader``, 4-octet
+  AS) and mrtparse (``mrtparse.BgpMessage``, 4-octet AS) get the BGP
+  message of each Route Monitoring message, BMP framing stripped.
+
+Every decoder's output is walked to the end: every prefix (its length and
+octets or text), every attribute value (AS numbers, communities, extended
+and large communities, next hops, MED, LOCAL_PREF, ...), so a decoder that
+defers work pays for it here.  The counts found are compared with the
+corpus's ground truth (``<corpus>.truth.json``); for a capture without one
+(frr_large.bmp) with bmplib pure's counts.
+
+Known limits of the peers, reported in the table rather than hidden: stock
+dpkt reads AS_PATH with 2-octet AS numbers only, so most UPDATEs of a
+4-octet-AS corpus raise (counted as errors), and it leaves EXTENDED and
+LARGE communities as raw octets (the walk unpacks them for it); scapy keeps
+only the first community of a COMMUNITIES attribute, and is slow, so it runs
+on the first ``--scapy-limit`` messages (its rates are per message and its
+check is against bmplib pure on the same subset).
+
+Times: wall clock and CPU time (``time.process_time``) of the decode + walk
+loop; rates and ratios are printed for both (on a shared machine, CPU time is
+the steadier one).  ``decode only`` for bmplib is the same stream decode with
+the objects dropped unwalked, which shows what the Python walk itself costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import resource
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+_COMMON = struct.Struct("!BIB")
+_U32 = struct.Struct("!I")
+DECODERS = ("bmplib-pure", "bmplib-fast", "mrtparse", "dpkt", "scapy")
+COUNTERS = (
+    "messages",
+    "ipv4_nlri",
+    "ipv4_withdrawn",
+    "ipv6_mp_reach",
+    "ipv6_mp_unreach",
+    "evpn_mp_reach",
+    "evpn_mp_unreach",
+    "evpn_type2",
+    "evpn_type5",
+    "other_routes",
+    "prefix_len_sum",
+    "as_path_asns",
+    "as_path_asn_sum",
+    "as_set_segments",
+    "communities",
+    "large_communities",
+    "ext_communities",
+)
+CHECKED = (*COUNTERS, "prefixes_total", "attributes_total", "attr_count_by_type")
+
+
+def _finish(c: dict[str, Any], acount: Any) -> dict[str, Any]:
+    attrs = {str(k): v for k, v in sorted(dict(acount).items()) if v}
+    c["attr_count_by_type"] = attrs
+    c["attributes_total"] = sum(attrs.values())
+    c["prefixes_total"] = sum(
+        c[k]
+        for k in (
+            "ipv4_nlri",
+            "ipv4_withdrawn",
+            "ipv6_mp_reach",
+            "ipv6_mp_unreach",
+            "evpn_mp_reach",
+            "evpn_mp_unreach",
+            "other_routes",
+        )
+    )
+    return c
+
+
+def route_monitoring_bgp(data: bytes, limit: int = 0) -> list[bytes]:
+    """The BGP message of every Route Monitoring message (BMP framing stripped)."""
+    out = []
+    pos = 0
+    n = len(data)
+    while pos + 6 <= n:
+        _, length, msg_type = _COMMON.unpack_from(data, pos)
+        if length < 6:
+            break
+        if msg_type == 0 and length >= 48 + 19:
+            out.append(data[pos + 48 : pos + length])
+            if limit and len(out) >= limit:
+                break
+        pos += length
+    return out
+
+
+# -- bmplib --------------------------------------------------------------------
+def walk_bmplib(items: Any) -> dict[str, Any]:
+    c = dict.fromkeys(COUNTERS, 0)
+    acount = [0] * 256
+    msgs = n4 = w4 = r6 = u6 = re = ue = t2 = t5 = other = plen = asns = asn_sum = sets = 0
+    comms = large = ext = 0
+    for m in items:
+        u = getattr(m, "update", None)
+        if u is None:
+            continue
+        msgs += 1
+        for p in u.withdrawn_routes:
+            w4 += 1
+            plen += p.length
+            _ = p.packed
+        for p in u.nlri:
+            n4 += 1
+            plen += p.length
+            _ = p.packed
+        for a in u.attributes:
+            code = a.type_code
+            acount[code] += 1
+            if code == 2:
+                for seg in a.segments:
+                    s = seg.asns
+                    asns += len(s)
+                    asn_sum += sum(s)
+                    if seg.type == 1:
+                        sets += 1
+            elif code == 8:
+                comms += len(a.values)
+            elif code == 14 or code == 15:
+                routes = a.nlri if code == 14 else a.withdrawn
+                if code == 14:
+                    nh = a.next_hop
+                    _ = nh.address
+                    _ = nh.link_local
+                if a.afi == 2 and a.safi == 1:
+                    for p in routes:
+                        plen += p.length
+                        _ = p.packed
+                    if code == 14:
+                        r6 += len(routes)
+                    else:
+                        u6 += len(routes)
+                elif a.afi == 25 and a.safi == 70:
+                    for r in routes:
+                        rt = r.route_type
+                        if rt == 2:
+                            t2 += 1
+                            _ = r.mac
+                            _ = r.ip
+                            _ = r.label1
+                        elif rt == 5:
+                            t5 += 1
+                            _ = r.prefix
+                            _ = r.label
+                        _ = r.rd
+                    if code == 14:
+                        re += len(routes)
+                    else:
+                        ue += len(routes)
+                else:
+                    other += len(routes)
+            elif code == 16:
+                for e in a.communities:
+                    ext += 1
+                    _ = e.type
+                    _ = e.subtype
+            elif code == 32:
+                for v in a.values:
+                    large += 1
+                    _ = v[2]
+            elif code == 1:
+                _ = a.origin
+            elif code == 3:
+                _ = a.next_hop
+            elif code == 4:
+                _ = a.med
+            elif code == 5:
+                _ = a.local_pref
+            elif code == 7:
+                _ = a.asn
+                _ = a.address
+            elif code == 9:
+                _ = a.originator_id
+            elif code == 10:
+                _ = len(a.cluster_ids)
+    c.update(
+        messages=msgs, ipv4_nlri=n4, ipv4_withdrawn=w4, ipv6_mp_reach=r6, ipv6_mp_unreach=u6, evpn_mp_reach=re,
+        evpn_mp_unreach=ue, evpn_type2=t2, evpn_type5=t5, other_routes=other, prefix_len_sum=plen,
+        as_path_asns=asns, as_path_asn_sum=asn_sum, as_set_segments=sets, communities=comms,
+        large_communities=large, ext_communities=ext,
+    )  # fmt: skip
+    return _finish(c, enumerate(acount))
+
+
+def run_bmplib(data: bytes, limit: int) -> tuple[dict[str, Any], int, dict[str, Any]]:
+    import bmplib
+
+    if limit:
+        data = _first_messages(data, limit)
+    dec = bmplib.BMPDecoder()
+    dec.feed(data)
+    dec.close()
+    errors = 0
+
+    def items() -> Any:
+        nonlocal errors
+        for m in dec:
+            if m.type in ("error", "skipped"):
+                errors += 1
+            yield m
+
+    counters = walk_bmplib(items())
+    return counters, errors, {"implementation": bmplib.IMPLEMENTATION}
+
+
+def decode_only_bmplib(data: bytes, limit: int) -> float:
+    import bmplib
+
+    if limit:
+        data = _first_messages(data, limit)
+    c0 = time.process_time()
+    dec = bmplib.BMPDecoder()
+    dec.feed(data)
+    dec.close()
+    for _ in dec:
+        pass
+    return time.process_time() - c0
+
+
+def _first_messages(data: bytes, limit: int) -> bytes:
+    """The stream up to its *limit*-th Route Monitoring message (the peers'
+    subset: route_monitoring_bgp(data, limit))."""
+    pos = count = 0
+    while pos + 6 <= len(data) and count < limit:
+        _, length, msg_type = _COMMON.unpack_from(data, pos)
+        if length < 6:
+            break
+        pos += length
+        count += msg_type == 0 and length >= 48 + 19
+    return data[:pos]
+
+
+# -- mrtparse ------------------------------------------------------------------
+def run_mrtparse(msgs: list[bytes]) -> tuple[dict[str, Any], int, dict[str, Any]]:
+    import mrtparse
+
+    mrtparse.as_len(4)
+    mrtparse.is_add_path(False)
+    c = dict.fromkeys(COUNTERS, 0)
+    acount: collections.Counter[int] = collections.Counter()
+    errors = 0
+    for raw in msgs:
+        try:
+            bm = mrtparse.BgpMessage(raw)
+            bm.unpack()
+        except Exception:  # a peer decoder's failure is counted, not fatal
+            errors += 1
+            continue
+        d = bm.data
+        if "path_attributes" not in d:
+            errors += 1
+            continue
+        c["messages"] += 1
+        for p in d["withdrawn_routes"]:
+            c["ipv4_withdrawn"] += 1
+            c["prefix_len_sum"] += p["length"]
+            _ = p["prefix"]
+        for p in d["nlri"]:
+            c["ipv4_nlri"] += 1
+            c["prefix_len_sum"] += p["length"]
+            _ = p["prefix"]
+        for a in d["path_attributes"]:
+            (code,) = a["type"]
+            acount[code] += 1
+            v = a.get("value")
+            if code == 2:
+                for seg in v:
+                    c["as_path_asns"] += len(seg["value"])
+                    c["as_path_asn_sum"] += sum(int(x) for x in seg["value"])
+                    if 1 in seg["type"]:
+                        c["as_set_segments"] += 1
+            elif code == 8:
+                c["communities"] += len(v)
+            elif code == 32:
+                c["large_communities"] += len(v)
+            elif code == 16:
+                c["ext_communities"] += len(v)
+            elif code in (14, 15):
+                routes = v.get("nlri" if code == 14 else "withdrawn_routes", [])
+                (afi,) = v["afi"]
+                (safi,) = v["safi"]
+                if afi == 2 and safi == 1:
+                    c["ipv6_mp_reach" if code == 14 else "ipv6_mp_unreach"] += len(routes)
+                    for p in routes:
+                        c["prefix_len_sum"] += p["length"]
+                elif afi == 25 and safi == 70:
+                    c["evpn_mp_reach" if code == 14 else "evpn_mp_unreach"] += len(routes)
+                    for r in routes:
+                        rt = r.get("type")
+                        rt = rt[0] if isinstance(rt, (list, tuple)) else rt
+                        c["evpn_type2"] += rt == 2
+                        c["evpn_type5"] += rt == 5
+                else:
+                    c["other_routes"] += len(routes)
+    return _finish(c, acount), errors, {}
+
+
+# -- dpkt ----------------------------------------------------------------------
+def run_dpkt(msgs: list[bytes]) -> tuple[dict[str, Any], int, dict[str, Any]]:
+    import dpkt
+
+    c = dict.fromkeys(COUNTERS, 0)
+    acount: collections.Counter[int] = collections.Counter()
+    errors = 0
+    u32 = _U32.unpack_from
+    for raw in msgs:
+        try:
+            u = dpkt.bgp.BGP(raw).update
+        except Exception:  # stock dpkt: 2-octet AS_PATH only
+            errors += 1
+            continue
+        c["messages"] += 1
+        for r in u.withdrawn:
+            c["ipv4_withdrawn"] += 1
+            c["prefix_len_sum"] += r.len
+            _ = r.prefix
+        for r in u.announced:
+            c["ipv4_nlri"] += 1
+            c["prefix_len_sum"] += r.len
+            _ = r.prefix
+        for a in u.attributes:
+            code = a.type
+            acount[code] += 1
+            d = a.data
+            if code == 2:
+                for seg in d.segments:
+                    c["as_path_asns"] += len(seg.path)
+                    c["as_path_asn_sum"] += sum(seg.path)
+                    if seg.type == 1:
+                        c["as_set_segments"] += 1
+            elif code == 8:
+                c["communities"] += len(d.list)
+            elif code == 16:  # raw octets in dpkt: unpacked here
+                for p in range(0, len(d), 8):
+                    c["ext_communities"] += 1
+                    _ = (d[p], d[p + 1], d[p + 2 : p + 8])
+            elif code == 32:  # raw octets in dpkt: unpacked here
+                for p in range(0, len(d), 12):
+                    c["large_communities"] += 1
+                    _ = (u32(d, p), u32(d, p + 4), u32(d, p + 8))
+            elif code in (14, 15):
+                routes = d.announced if code == 14 else d.withdrawn
+                if code == 14:
+                    _ = d.next_hops
+                if d.afi == 2 and d.safi == 1:
+                    c["ipv6_mp_reach" if code == 14 else "ipv6_mp_unreach"] += len(routes)
+                    for r in routes:
+                        c["prefix_len_sum"] += r.len
+                        _ = r.prefix
+                elif d.afi == 25 and d.safi == 70:
+                    c["evpn_mp_reach" if code == 14 else "evpn_mp_unreach"] += len(routes)
+                    for r in routes:
+                        c["evpn_type2"] += getattr(r, "type", 0) == 2
+                        c["evpn_type5"] += getattr(r, "type", 0) == 5
+                else:
+                    c["other_routes"] += len(routes)
+    return _finish(c, acount), errors, {}
+
+
+# -- scapy ---------------------------------------------------------------------
+def run_scapy(msgs: list[bytes]) -> tuple[dict[str, Any], int, dict[str, Any]]:
+    from scapy.config import conf
+
+    conf.contribs["bgp"] = {"use_2_bytes_asn": False}
+    from scapy.contrib import bgp as sbgp
+
+    c = dict.fromkeys(COUNTERS, 0)
+    acount: collections.Counter[int] = collections.Counter()
+    errors = 0
+    for raw in msgs:
+        try:
+            u = sbgp.BGPHeader(raw)[sbgp.BGPUpdate]
+        except Exception:
+            errors += 1
+            continue
+        c["messages"] += 1
+        for r in u.withdrawn_routes:
+            c["ipv4_withdrawn"] += 1
+            c["prefix_len_sum"] += int(r.prefix.split("/")[1])
+        for r in u.nlri:
+            c["ipv4_nlri"] += 1
+            c["prefix_len_sum"] += int(r.prefix.split("/")[1])
+        for a in u.path_attr:
+            code = a.type_code
+            acount[code] += 1
+            d = a.attribute
+            if code == 2:
+                for seg in d.segments:
+                    c["as_path_asns"] += len(seg.segment_value)
+                    c["as_path_asn_sum"] += sum(seg.segment_value)
+                    if seg.segment_type == 1:
+                        c["as_set_segments"] += 1
+            elif code == 8:  # scapy keeps only the first community
+                c["communities"] += 1 if d.community is not None else 0
+            elif code == 16:
+                for e in d.extended_communities:
+                    c["ext_communities"] += 1
+                    _ = e.type_high
+            elif code == 32:
+                for s in d.segments:
+                    c["large_communities"] += 1
+                    _ = s.fields
+            elif code in (14, 15):
+                if code == 14:
+                    routes = d.nlri
+                else:  # scapy has no decoder for the other families' withdrawn routes
+                    routes = getattr(d.afi_safi_specific, "withdrawn_routes", [])
+                if d.afi == 2 and d.safi == 1:
+                    c["ipv6_mp_reach" if code == 14 else "ipv6_mp_unreach"] += len(routes)
+                    for r in routes:
+                        c["prefix_len_sum"] += int(r.prefix.split("/")[1])
+                else:
+                    c["other_routes"] += len(routes)
+    return _finish(c, acount), errors, {}
+
+
+# -- one decoder in a child process --------------------------------------------
+def _rss_kb() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+
+
+def worker(name: str, corpus: Path, limit: int, decode_only: bool) -> dict[str, Any]:
+    data = corpus.read_bytes()
+    msgs = [] if name.startswith("bmplib") else route_monitoring_bgp(data, limit)
+    if name.startswith("bmplib"):
+        import bmplib  # noqa: F401  (imported before the baseline)
+
+        data_bytes = len(_first_messages(data, limit)) if limit else len(data)
+    else:
+        data_bytes = sum(len(m) for m in msgs)
+    if name == "scapy":
+        run_scapy(msgs[:20])  # the first packet of scapy pays its imports and dissector set-up
+    base = _rss_kb()
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    if name.startswith("bmplib"):
+        counters, errors, extra = run_bmplib(data, limit)
+    else:
+        counters, errors, extra = {"mrtparse": run_mrtparse, "dpkt": run_dpkt, "scapy": run_scapy}[name](msgs)
+    wall = time.perf_counter() - t0
+    cpu = time.process_time() - c0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out = {"name": name, "wall": wall, "cpu": cpu, "errors": errors, "counters": counters, "bytes": data_bytes,
+           "peak_mb": max(0, peak - base) / 1024, "limit": limit, **extra}  # fmt: skip
+    if decode_only and name.startswith("bmplib"):
+        out["decode_only_cpu"] = min(decode_only_bmplib(data, limit) for _ in range(2))
+    return out
+
+
+def spawn(name: str, corpus: Path, limit: int, decode_only: bool) -> dict[str, Any]:
+    env = dict(os.environ)
+    env.pop("BMPLIB_PURE", None)
+    if name == "bmplib-pure":
+        env["BMPLIB_PURE"] = "1"
+    cmd = [sys.executable, __file__, "--worker", name, str(corpus), "--limit", str(limit)]
+    if decode_only:
+        cmd.append("--decode-only")
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        return {"name": name, "failed": proc.stderr.strip().splitlines()[-1:] or ["?"]}
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def compare(got: dict[str, Any], want: dict[str, Any]) -> list[str]:
+    return [k for k in CHECKED if got.get(k) != want.get(k, 0 if k in COUNTERS else None)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("corpora", type=Path, nargs="*")
+    ap.add_argument("--decoders", default=",".join(DECODERS), help="comma-separated subset of " + ",".join(DECODERS))
+    ap.add_argument("--scapy-limit", type=int, default=5000, help="messages given to scapy (it is slow)")
+    ap.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--decode-only", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.corpora[0], args.limit, args.decode_only)))
+        return 0
+    corpora = args.corpora or [Path(__file__).parent / "corpus" / "inet.bmp"]
+    names = [n for n in args.decoders.split(",") if n]
+    ok = True
+    for corpus in corpora:
+        if not corpus.exists():
+            print(f"{corpus} not found: make it with ../shared/bench/make_corpus.py (see the docstring)")
+            ok = False
+            continue
+        truth_path = Path(str(corpus) + ".truth.json")
+        truth = json.loads(truth_path.read_text()) if truth_path.exists() else None
+        print(f"\n## {corpus.name}: {corpus.stat().st_size / 1e6:.1f} MB"
+              + (f", {truth['messages']:,} messages (ground truth: {truth_path.name})" if truth else ""))  # fmt: skip
+        results: dict[str, dict[str, Any]] = {}
+        for name in names:
+            limit = args.scapy_limit if name == "scapy" else 0
+            results[name] = spawn(name, corpus, limit, decode_only=name.startswith("bmplib"))
+        # the reference of a check: the ground truth, else bmplib pure's counts (same subset)
+        subset_ref: dict[int, dict[str, Any]] = {}
+        rows = []
+        for name in names:
+            r = results[name]
+            if "failed" in r:
+                rows.append((name, r))
+                continue
+            want = truth if truth and not r["limit"] else None
+            if want is None:
+                if r["limit"] not in subset_ref:
+                    ref = spawn("bmplib-pure", corpus, r["limit"], decode_only=False)
+                    subset_ref[r["limit"]] = ref.get("counters", {})
+                want = subset_ref[r["limit"]]
+            r["mismatch"] = compare(r["counters"], want)
+            r["reference"] = want
+            rows.append((name, r))
+        print(_table(rows))
+        for name, r in rows:
+            for k in r.get("mismatch", []):
+                ref = "truth" if truth and not r["limit"] else "bmplib pure"
+                print(f"  {name}: {k} = {r['counters'].get(k)!r}, {ref}: {r['reference'].get(k)!r}")
+            if "failed" in r:
+                print(f"  {name}: FAILED {r['failed']}")
+        print(_ratios(results))
+        for name in ("bmplib-pure", "bmplib-fast"):
+            r = results.get(name, {})
+            if "decode_only_cpu" in r:
+                n = r["counters"]["messages"]
+                print(f"  {name}: decode only (stream decoded, objects not walked): "
+                      f"{n / r['decode_only_cpu']:,.0f} messages/s CPU")  # fmt: skip
+        ok &= all(not r.get("mismatch") and "failed" not in r for n, r in rows if n.startswith("bmplib"))
+    print("\nbmplib correctness: " + ("OK" if ok else "FAILED"))
+    return 0 if ok else 1
+
+
+def _table(rows: list[tuple[str, dict[str, Any]]]) -> str:
+    head = ("| decoder | messages | msg/s (wall) | msg/s (CPU) | MB/s (CPU) | prefixes/s (CPU) | peak MB | errors "
+            "| check |\n|---|---:|---:|---:|---:|---:|---:|---:|---|")  # fmt: skip
+    out = [head]
+    for name, r in rows:
+        if "failed" in r:
+            out.append(f"| {name} | failed | | | | | | | |")
+            continue
+        c = r["counters"]
+        n = c["messages"] + r["errors"]
+        check = "ok" if not r["mismatch"] else "differs: " + ", ".join(r["mismatch"])
+        if r["limit"]:
+            check += f" (first {r['limit']:,} messages)"
+        out.append(
+            f"| {name} | {c['messages']:,} | {n / r['wall']:,.0f} | {n / r['cpu']:,.0f} | "
+            f"{r['bytes'] / 1e6 / r['cpu']:.1f} | {c['prefixes_total'] / r['cpu']:,.0f} | {r['peak_mb']:.0f} | "
+            f"{r['errors']:,} | {check} |"
+        )
+    return "\n".join(out)
+
+
+def _rate(r: dict[str, Any] | None, key: str) -> float | None:
+    if not r or "failed" in r:
+        return None
+    return (r["counters"]["messages"] + r["errors"]) / r[key]
+
+
+def _ratios(results: dict[str, dict[str, Any]]) -> str:
+    out = []
+    for a, b in (("bmplib-fast", "bmplib-pure"), ("bmplib-pure", "mrtparse"), ("bmplib-fast", "mrtparse"),
+                 ("bmplib-fast", "dpkt"), ("bmplib-fast", "scapy")):  # fmt: skip
+        parts = []
+        for key, label in (("cpu", "CPU"), ("wall", "wall")):
+            ra, rb = _rate(results.get(a), key), _rate(results.get(b), key)
+            if ra and rb:
+                parts.append(f"{ra / rb:.1f}x {label}")
+        if parts:
+            out.append(f"  {a} / {b}: " + ", ".join(parts))
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
