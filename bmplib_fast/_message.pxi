@@ -4,7 +4,8 @@
 # message that carries the routes; every other message type, and any
 # Route Monitoring that is not plainly well formed (trailing TLVs, a bad
 # header, a BGP PDU whose type has no registered decoder), is decoded by the
-# pure function.
+# pure function.  Only a BGP UPDATE is decoded here: the BGP header's rules
+# for the other types (e.g. no extended OPEN or KEEPALIVE) stay the pure code's.
 
 cdef bint _msg_ready = False
 cdef object _pure_decode_message
@@ -66,15 +67,11 @@ cdef object _route_monitoring(bytes buf, object context, object contexts, object
     msg_end = pos + length
     if msg_end != end:
         return (None, ctx)  # trailing TLVs (or garbage): the pure decoder
-    decoder = _BGP_DECODERS.get(b[pos + 18])
-    if decoder is None:
-        return (None, ctx)
-    if decoder is _fast_decode_update:
-        bgp = _update(buf, pos + 19, msg_end, ctx)
-        if bgp is None:
-            bgp = _pure_decode_update(buf, pos + 19, msg_end, ctx)  # raises the error
-    else:
-        bgp = decoder(buf, pos + 19, msg_end, ctx)
+    if b[pos + 18] != 2 or _BGP_DECODERS.get(2) is not _fast_decode_update:
+        return (None, ctx)  # not an UPDATE (their length limits differ), or another UPDATE decoder
+    bgp = _update(buf, pos + 19, msg_end, ctx)
+    if bgp is None:
+        bgp = _pure_decode_update(buf, pos + 19, msg_end, ctx)  # raises the error
     return (mk4(_RouteMonitoring, peer, bgp, [], 0), ctx)
 
 

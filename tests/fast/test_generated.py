@@ -78,3 +78,15 @@ def test_the_comparison_can_fail() -> None:
     with pure_path():
         assert bgp_message._DECODERS[2] is pure_decode_update
     assert bgp_message._DECODERS[2] is fast_decode_update
+
+
+def test_long_non_update_pdus_in_route_monitoring() -> None:
+    """Only UPDATEs take the compiled Route Monitoring path: an OPEN or
+    KEEPALIVE over 4096 octets is an error even in an extended-message
+    session (RFC 8654 section 3), an extended UPDATE is not."""
+    peer = bytes(2) + bytes(8) + bytes(12) + bytes([192, 0, 2, 1]) + (65001).to_bytes(4, "big") + bytes(12)
+    for bgp_type, body in ((4, bytes(4981)), (1, bytes(4981)), (2, bytes(4) + bytes(4977))):
+        bgp = b"\xff" * 16 + (19 + len(body)).to_bytes(2, "big") + bytes([bgp_type]) + body
+        msg = b"\x03" + (48 + len(bgp)).to_bytes(4, "big") + b"\x00" + peer + bgp
+        got = same_message(msg, DecodeContext(extended_message=True))
+        assert (got[0] == "error") == (bgp_type != 2)
