@@ -66,6 +66,8 @@ def build_seeds(sources: list[Path]) -> dict[str, list[bytes]]:
         messages = split_messages(raw)
         for m in messages:
             add("decode", m)
+            if m[5] == 0:
+                add("diff", b"\x01" + m)
             add("stream", bytes([len(m) % 251]) + m)
         dec = bmplib.BMPDecoder(resync=True)
         dec.feed(raw)
@@ -77,6 +79,7 @@ def build_seeds(sources: list[Path]) -> dict[str, list[bytes]]:
                 if isinstance(bgp, Update):
                     octet = _context_octet(bgp)
                     add("update", bytes([octet]) + wire[19:])
+                    add("diff", bytes([octet]) + wire[19:])
                     if bgp.nlri:
                         path = any(getattr(r, "path_id", None) is not None for r in bgp.nlri)
                         add("nlri-ipv4-unicast", bytes([int(path)]) + b"".join(r.encode() for r in bgp.nlri))

@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import bmplib
+from bmplib import _impl
 from bmplib.bgp.message import BGP_HEADER_LENGTH, decode_bgp_message
-from bmplib.bgp.update import decode_update
+from bmplib.bgp.update import _pure_decode_update, decode_update
+from bmplib.bmp.messages import _pure_decode_message
 from bmplib.errors import DecodeError, InternalDecodeError
 from bmplib.nlri import registry
 from bmplib.session import DecodeContext
@@ -138,7 +140,41 @@ def _nlri_target(afi: int, safi: int) -> Callable[[bytes], None]:
     return target
 
 
+def _outcome(fn: Callable[[], object]) -> tuple[object, ...]:
+    """A decoder's result, or its error as (class, offset, reason, data)."""
+    try:
+        return ("ok", fn())
+    except DecodeError as exc:
+        _check(exc, b"")
+        return ("error", type(exc), exc.offset, exc.reason, exc.data)
+
+
+def target_diff(data: bytes) -> None:
+    """Point 4 of the contract: the pure and the compiled (bmplib_fast)
+    decoders agree -- same objects, or same error class, offset, reason and
+    octets -- on a whole BMP message and on an UPDATE body, in the context
+    the first octet picks.  Without the extension there is nothing to
+    compare and the target only runs the pure decoders."""
+    if not data:
+        return
+    ctx = context_from(data[0])
+    body = data[1:]
+    message = body[:1] + len(body).to_bytes(4, "big") + body[5:] if len(body) >= 6 else body
+    fast = _impl.fast
+    pure_msg = _outcome(lambda: _pure_decode_message(message, context=ctx))
+    pure_update = _outcome(lambda: _pure_decode_update(body, 0, len(body), ctx))
+    if fast is None:
+        return
+    if hasattr(fast, "decode_message"):
+        fast_msg = _outcome(lambda: fast.decode_message(message, context=ctx))
+        assert fast_msg == pure_msg, f"pure and fast disagree on a BMP message: {pure_msg!r} != {fast_msg!r}"
+    if hasattr(fast, "decode_update"):
+        fast_update = _outcome(lambda: fast.decode_update(body, 0, len(body), ctx))
+        assert fast_update == pure_update, f"pure and fast disagree on an UPDATE: {pure_update!r} != {fast_update!r}"
+
+
 TARGETS: dict[str, Callable[[bytes], None]] = {
+    "diff": target_diff,
     "decode": target_decode,
     "stream": target_stream,
     "update": target_update,
