@@ -90,8 +90,54 @@ def encode_labeled(
     return head + label_stack + rd_raw + packed
 
 
+class LabeledRouteViews:
+    """Views shared by the route classes whose NLRI is a label stack and a
+    prefix (labeled unicast here, VPN in :mod:`bmplib.nlri.vpn`): they need
+    ``family``, ``length``, ``packed`` and ``label_stack``."""
+
+    __slots__ = ()
+    family: tuple[int, int]
+    length: int
+    packed: bytes
+    label_stack: bytes
+
+    @property
+    def afi(self) -> int:
+        return self.family[0]
+
+    @property
+    def safi(self) -> int:
+        return self.family[1]
+
+    @property
+    def labels(self) -> tuple[int, ...]:
+        """The 20-bit label values, top of the stack first."""
+        return label_values(self.label_stack)
+
+    @property
+    def label(self) -> int | None:
+        """The first (top) label, or ``None``."""
+        values = label_values(self.label_stack[:3])
+        return values[0] if values else None
+
+    @property
+    def address(self) -> str:
+        """The network address text (``10.0.0.0``)."""
+        return prefix_address(self.family, self.packed)
+
+    @property
+    def prefix(self) -> str:
+        """The prefix text, ``10.0.0.0/24`` or ``2001:db8::/32``."""
+        return f"{self.address}/{self.length}"
+
+    @property
+    def network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+        """The prefix as an :mod:`ipaddress` network (host bits ignored)."""
+        return ipaddress.ip_network(self.prefix, strict=False)
+
+
 @dataclass(slots=True, repr=False)
-class LabeledPrefix:
+class LabeledPrefix(LabeledRouteViews):
     """A labeled IPv4/IPv6 prefix (RFC 8277 section 2) with its optional
     ADD-PATH path identifier.
 
@@ -117,44 +163,10 @@ class LabeledPrefix:
         return cls((afi, 4), plen, packed, encode_label_stack(labels), path_id)
 
     @property
-    def afi(self) -> int:
-        return self.family[0]
-
-    @property
-    def safi(self) -> int:
-        return self.family[1]
-
-    @property
-    def labels(self) -> tuple[int, ...]:
-        """The 20-bit label values, top of the stack first."""
-        return label_values(self.label_stack)
-
-    @property
-    def label(self) -> int | None:
-        """The first (top) label, or ``None``."""
-        values = label_values(self.label_stack[:3])
-        return values[0] if values else None
-
-    @property
     def is_withdraw_label(self) -> bool:
         """The label field is a withdraw value (0x800000 or 0x000000,
         RFC 8277 section 2.4) rather than a label binding."""
         return self.label_stack in (b"\x80\x00\x00", b"\x00\x00\x00")
-
-    @property
-    def address(self) -> str:
-        """The network address text (``10.0.0.0``)."""
-        return prefix_address(self.family, self.packed)
-
-    @property
-    def prefix(self) -> str:
-        """The text form, ``10.0.0.0/24`` or ``2001:db8::/32``."""
-        return f"{self.address}/{self.length}"
-
-    @property
-    def network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-        """The prefix as an :mod:`ipaddress` network (host bits ignored)."""
-        return ipaddress.ip_network(self.prefix, strict=False)
 
     def __str__(self) -> str:
         return self.prefix

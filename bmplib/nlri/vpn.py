@@ -10,12 +10,11 @@ decoded with the attribute (:mod:`bmplib.bgp.attributes`).
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
-from bmplib.nlri.labeled import addpath_fallback, decode_labeled, encode_labeled, pack_prefix, prefix_address
-from bmplib.nlri.labels import encode_label_stack, label_values
+from bmplib.nlri.labeled import LabeledRouteViews, addpath_fallback, decode_labeled, encode_labeled, pack_prefix
+from bmplib.nlri.labels import encode_label_stack
 from bmplib.nlri.rd import RouteDistinguisher
 from bmplib.nlri.registry import family_name, register
 from bmplib.session import DecodeContext
@@ -37,7 +36,7 @@ IPV6_VPN_MULTICAST = (2, 129)
 
 
 @dataclass(slots=True, repr=False)
-class VPNPrefix:
+class VPNPrefix(LabeledRouteViews):
     """A VPN-IPv4 / VPN-IPv6 route (RFC 4364 section 4.3.4, RFC 4659): label
     stack, route distinguisher and prefix, with its optional ADD-PATH path
     identifier.
@@ -71,40 +70,6 @@ class VPNPrefix:
         label values (an empty list gives the withdraw value 0x800000)."""
         afi, plen, packed = pack_prefix(prefix)
         return cls((afi, safi), plen, packed, encode_label_stack(labels), RouteDistinguisher.from_text(rd), path_id)
-
-    @property
-    def afi(self) -> int:
-        return self.family[0]
-
-    @property
-    def safi(self) -> int:
-        return self.family[1]
-
-    @property
-    def labels(self) -> tuple[int, ...]:
-        """The 20-bit label values, top of the stack first."""
-        return label_values(self.label_stack)
-
-    @property
-    def label(self) -> int | None:
-        """The first (VPN) label, or ``None``."""
-        values = label_values(self.label_stack[:3])
-        return values[0] if values else None
-
-    @property
-    def address(self) -> str:
-        """The network address text (``10.1.0.0``)."""
-        return prefix_address(self.family, self.packed)
-
-    @property
-    def prefix(self) -> str:
-        """The prefix text without the RD, ``10.1.0.0/24``."""
-        return f"{self.address}/{self.length}"
-
-    @property
-    def network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-        """The prefix as an :mod:`ipaddress` network (host bits ignored)."""
-        return ipaddress.ip_network(self.prefix, strict=False)
 
     def __str__(self) -> str:
         return f"{self.rd}:{self.prefix}"
