@@ -25,7 +25,7 @@ import struct
 from dataclasses import dataclass
 from typing import ClassVar
 
-from bmplib.bgp.attributes.extended_communities import pack_type, register_extended_community
+from bmplib.bgp.attributes.extended_communities import _Text, pack_type, register_extended_community
 from bmplib.errors import EncodeError
 
 __all__ = [
@@ -62,17 +62,6 @@ def _mac_raw(mac: str) -> bytes:
     if len(raw) != 6:
         raise EncodeError("mac", f"not a MAC address: {mac!r}")
     return raw
-
-
-class _Text:
-    """JSON adds the text form (``mac-mobility:7:sticky``) to the fields."""
-
-    __slots__ = ()
-    _json_views: ClassVar[tuple[str, ...]] = ("text",)
-
-    @property
-    def text(self) -> str:
-        return str(self)
 
 
 @dataclass(slots=True)
