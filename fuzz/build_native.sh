@@ -18,6 +18,8 @@
 #                              libFuzzer merged with the ASan runtime (asan)
 #   OUTDIR/env.sh              `. OUTDIR/env.sh` sets PYTHONPATH, LD_PRELOAD,
 #                              ASAN_OPTIONS, PYTHONMALLOC for a fuzz run
+#   OUTDIR/build/              the copied sources and the generated _fast.c
+#                              that stack traces refer to
 #
 # The instrumented extension references libFuzzer's __sanitizer_cov_* hooks
 # (and ASan's __asan_* for asan), which must be in the global symbol scope
@@ -60,8 +62,10 @@ has() { "${@:2}" 2>/dev/null | grep -c -- "$1" >/dev/null; }  # no grep -q: pipe
 has ' T LLVMFuzzerRunDriver' nm "$fuzzer_a" \
     || { echo "$0: $fuzzer_a has no LLVMFuzzerRunDriver; clang too old for atheris" >&2; exit 1; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/bmplib-native-build.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# kept after the build: the debug info (and so ASan's stack traces) point
+# into OUTDIR/build/src/bmplib_fast/_fast.c
+work="$outdir/build"
+rm -rf "$work"
 
 # 1. the extension, from a copy of the sources
 mkdir -p "$work/src/bmplib_fast"
