@@ -29,7 +29,6 @@ from typing import Any, ClassVar
 
 from bmplib.errors import EncodeError, NLRIDecodeError
 from bmplib.nlri.esi import ESI
-from bmplib.nlri.labeled import addpath_fallback
 from bmplib.nlri.rd import RouteDistinguisher
 from bmplib.nlri.registry import AFI, SAFI, register
 from bmplib.session import DecodeContext
@@ -874,7 +873,7 @@ class EVPNCodec:
     """The NLRI codec of AFI 25 / SAFI 70 (see :mod:`bmplib.nlri.registry`)."""
 
     def decode(self, buf: bytes, pos: int, end: int, path_id: bool, ctx: DecodeContext) -> list[Any]:
-        return addpath_fallback(decode_evpn_nlri, buf, pos, end, path_id)
+        return decode_evpn_nlri(buf, pos, end, path_id)
 
     def encode(self, routes: list[Any], path_id: bool, ctx: DecodeContext) -> bytes:
         return b"".join(r.encode() for r in routes)

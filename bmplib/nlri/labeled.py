@@ -29,7 +29,6 @@ from bmplib.session import DecodeContext
 __all__ = [
     "IPV4_LABELED",
     "IPV6_LABELED",
-    "addpath_fallback",
     "LabeledCodec",
     "LabeledPrefix",
     "decode_labeled",
@@ -246,33 +245,6 @@ def decode_labeled(
     return out
 
 
-def addpath_fallback(decode: Any, buf: bytes, pos: int, end: int, path_id: bool) -> list[Any]:
-    """``decode(buf, pos, end, path_id)``; when the session context says there
-    are no path identifiers but the NLRI only parse *with* them, return that
-    parse (the routes then carry their ``path_id``) instead of failing.
-
-    Cisco IOS XR's Loc-RIB (RFC 9069, pmacct capture 208) sends some VPN and
-    labeled UPDATEs with ADD-PATH path identifiers and others without, with
-    no capability saying so.  Without path IDs such an NLRI starts with a
-    zero length octet, which no labeled / VPN / EVPN NLRI can have, so the
-    strict parse fails and the retry is unambiguous in practice.  The
-    original error is raised when both fail.
-    """
-    try:
-        routes: list[Any] = decode(buf, pos, end, path_id)
-    except NLRIDecodeError:
-        if path_id:
-            raise
-        try:
-            routes = decode(buf, pos, end, True)
-        except NLRIDecodeError:
-            pass
-        else:
-            return routes
-        raise
-    return routes
-
-
 class LabeledCodec:
     """The NLRI codec of labeled unicast for one family
     (:class:`~bmplib.nlri.registry.NLRICodec`)."""
@@ -281,9 +253,6 @@ class LabeledCodec:
         self.family = family
 
     def decode(self, buf: bytes, pos: int, end: int, path_id: bool, ctx: DecodeContext) -> list[Any]:
-        return addpath_fallback(self._decode, buf, pos, end, path_id)
-
-    def _decode(self, buf: bytes, pos: int, end: int, path_id: bool) -> list[Any]:
         return decode_labeled(buf, pos, end, self.family, path_id, LabeledPrefix, False)
 
     def encode(self, routes: list[Any], path_id: bool, ctx: DecodeContext) -> bytes:

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from bmplib.errors import EncodeError, NLRIDecodeError
-from bmplib.nlri.labeled import addpath_fallback
 from bmplib.nlri.registry import AFI, SAFI, register
 from bmplib.session import DecodeContext
 
@@ -161,7 +160,7 @@ class RTCCodec:
     """The NLRI codec of AFI 1 / SAFI 132 (:class:`~bmplib.nlri.registry.NLRICodec`)."""
 
     def decode(self, buf: bytes, pos: int, end: int, path_id: bool, ctx: DecodeContext) -> list[Any]:
-        return addpath_fallback(decode_rtc_nlri, buf, pos, end, path_id)
+        return decode_rtc_nlri(buf, pos, end, path_id)
 
     def encode(self, routes: list[Any], path_id: bool, ctx: DecodeContext) -> bytes:
         return b"".join(r.encode() for r in routes)

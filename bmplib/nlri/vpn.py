@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bmplib.nlri.labeled import LabeledRouteViews, addpath_fallback, decode_labeled, encode_labeled, pack_prefix
+from bmplib.nlri.labeled import LabeledRouteViews, decode_labeled, encode_labeled, pack_prefix
 from bmplib.nlri.labels import encode_label_stack
 from bmplib.nlri.rd import RouteDistinguisher
 from bmplib.nlri.registry import family_name, register
@@ -110,9 +110,6 @@ class VPNCodec:
         self.family = family
 
     def decode(self, buf: bytes, pos: int, end: int, path_id: bool, ctx: DecodeContext) -> list[Any]:
-        return addpath_fallback(self._decode, buf, pos, end, path_id)
-
-    def _decode(self, buf: bytes, pos: int, end: int, path_id: bool) -> list[Any]:
         return decode_labeled(buf, pos, end, self.family, path_id, VPNPrefix, True)
 
     def encode(self, routes: list[Any], path_id: bool, ctx: DecodeContext) -> bytes:

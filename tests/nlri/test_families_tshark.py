@@ -376,11 +376,13 @@ def test_pmacct_families_decode_and_prefix_sid_matches_tshark(name: str) -> None
 
 def test_cisco_loc_rib_path_ids_without_a_capability() -> None:
     """pmacct 208: Cisco IOS XR's Loc-RIB sends some VPN / labeled UPDATEs
-    with ADD-PATH path identifiers and no capability saying so; the codecs
-    decode them with their path IDs instead of failing (see
-    ``bmplib.nlri.labeled.addpath_fallback``)."""
+    with ADD-PATH path identifiers and no capability saying so; the MP
+    attribute decoder re-reads them with path IDs instead of failing, and
+    marks the reading as guessed (``bmplib.bgp.attributes.mp._decode_nlri``)."""
     updates = _pmacct_updates("208-BMP-mem-leak-test__bmp-multi-sources-route-monitoring")
     with_ids = [r for u in updates for r in u.announced + u.withdrawn if getattr(r, "path_id", None) is not None]
     assert {type(r).__name__ for r in with_ids} == {"VPNPrefix", "LabeledPrefix"}
     assert {r.path_id for r in with_ids} == {0, 1}
     assert "4226809875:17:192.0.2.17/32" in {str(r) for r in with_ids}
+    guessed = [u for u in updates if any(getattr(r, "path_id", None) is not None for r in u.announced + u.withdrawn)]
+    assert all(u.path_ids_guessed for u in guessed)

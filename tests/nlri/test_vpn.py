@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from bmplib.bgp.attributes.base import MalformedAttributeError
+from bmplib.bgp.attributes.mp import decode_mp_unreach
 from bmplib.errors import NLRIDecodeError
 from bmplib.json import value_to_json
 from bmplib.nlri.registry import family_name, lookup
@@ -69,16 +71,22 @@ def test_errors() -> None:
         decode_vpn_nlri(too_long, 0, len(too_long), (1, 128))
 
 
-def test_codec_falls_back_to_path_ids_only_when_the_strict_parse_fails() -> None:
+def test_path_ids_are_guessed_only_when_the_strict_parse_fails() -> None:
     # a path ID 0 in front: without path IDs the first NLRI would have length 0
     data = bytes.fromhex("00000000" + "78" + "000101" + "0002fbf000130011" + "c0000211")
     codec = lookup(1, 128)
     assert codec is not None
-    (r,) = codec.decode(data, 0, len(data), False, CTX)
+    with pytest.raises(NLRIDecodeError):
+        codec.decode(data, 0, len(data), False, CTX)  # the codec is strict: the retry is the MP layer's
+    unreach = b"\x00\x01\x80" + data  # MP_UNREACH_NLRI value: AFI 1, SAFI 128, the NLRI
+    attr = decode_mp_unreach(unreach, 0, len(unreach), 0x90, CTX)
+    (r,) = attr.withdrawn
     assert r.path_id == 0 and str(r) == "4226809875:17:192.0.2.17/32" and r.labels == (16,)
+    assert attr.path_ids_guessed  # the reading is marked, not silent
     assert codec.encode([r], False, CTX) == data
     with pytest.raises(NLRIDecodeError):
         decode_vpn_nlri(data, 0, len(data), (1, 128))  # the plain decoder stays strict
-    with pytest.raises(NLRIDecodeError) as exc:
-        codec.decode(b"\x00\x00", 0, 2, False, CTX)  # fails both ways: the first error
+    bad = b"\x00\x01\x80\x00\x00"
+    with pytest.raises(MalformedAttributeError) as exc:
+        decode_mp_unreach(bad, 0, len(bad), 0x90, CTX)  # fails both ways: the first error
     assert "label stack" in exc.value.reason
