@@ -151,6 +151,9 @@ class SessionTable:
         an AS_PATH that does not parse with the other AS width).
     """
 
+    # slots: bmplib_fast reads an exact SessionTable's peers through them
+    __slots__ = ("__weakref__", "_fallback", "_peers", "asn_guess")
+
     def __init__(self, *, asn_guess: bool = False) -> None:
         self.asn_guess = asn_guess
         self._peers: dict[PeerKey, _Entry] = {}

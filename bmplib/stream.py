@@ -132,6 +132,21 @@ class BMPDecoder:
         the result as guessed); see :class:`~bmplib.session.SessionTable`.
     """
 
+    # slots: bmplib_fast reads the state of an exact BMPDecoder through them
+    __slots__ = (
+        "__weakref__",
+        "_base",
+        "_buf",
+        "_eof",
+        "_error",
+        "_pos",
+        "_skip_reason",
+        "_skip_start",
+        "max_message_length",
+        "resync",
+        "sessions",
+    )
+
     def __init__(
         self,
         *,

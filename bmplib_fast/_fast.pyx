@@ -24,7 +24,7 @@ against its enclosing length before it is read.
 """
 
 from cpython.object cimport PyObject, PyTypeObject
-from cpython.ref cimport Py_INCREF
+from cpython.ref cimport Py_INCREF, Py_XDECREF
 from cpython.bytes cimport PyBytes_FromStringAndSize
 from cpython.unicode cimport PyUnicode_DecodeASCII
 from cpython.list cimport PyList_New, PyList_SET_ITEM
@@ -136,6 +136,83 @@ cdef inline void _put(object o, Py_ssize_t off, object v):
 
 cdef inline object _alloc(_Shape s):
     return PyType_GenericAlloc(s.tp, 0)
+
+
+cdef class _Slots:
+    """Direct reads and writes of the ``__slots__`` members *names* of the
+    class *cls* (a stream decoder's state, a session table, a decoding
+    context: objects the hot path reads on every message).
+
+    Direct when each name is a plain object slot defined by *cls* itself and
+    the class does not customise attribute access; the callers use it only
+    for instances whose type is exactly *cls*, and take the attribute path
+    (``getattr``) otherwise -- or when a slot is unset.  *writable*: the
+    slots are also written, so ``__setattr__`` must be the default one."""
+
+    cdef object cls
+    cdef Py_ssize_t off[12]
+    cdef int n
+    cdef bint direct
+
+    def __init__(self, cls, names, writable=False):
+        self.cls = cls
+        self.n = len(names)
+        self.direct = _slots_ok(cls, names, writable)
+        cdef int i
+        if self.direct:
+            for i in range(self.n):
+                self.off[i] = (<PyMemberDescrObject*>(<PyObject*>cls.__dict__[names[i]])).d_member.offset
+
+
+def _slots_ok(cls, names, writable):
+    if len(names) > 12 or not isinstance(cls, type) or cls.__getattribute__ is not object.__getattribute__:
+        return False
+    if writable and cls.__setattr__ is not object.__setattr__:
+        return False
+    cdef PyMemberDescrObject* d
+    for name in names:
+        descr = cls.__dict__.get(name)
+        if type(descr) is not types.MemberDescriptorType or descr.__objclass__ is not cls:
+            return False
+        d = <PyMemberDescrObject*>(<PyObject*>descr)
+        if d.d_member.type != BMPLIB_T_OBJECT_EX or d.d_member.offset <= 0:
+            return False
+    return True
+
+
+cdef inline PyObject* _slot(object o, Py_ssize_t off):
+    """The object in the slot at *off* of *o* (borrowed; NULL when unset)."""
+    return (<PyObject**>((<char*><PyObject*>o) + off))[0]
+
+
+cdef inline void _slot_set(object o, Py_ssize_t off, object v):
+    """Store *v* in the slot at *off* of *o*, releasing the old value."""
+    cdef PyObject** p = <PyObject**>((<char*><PyObject*>o) + off)
+    cdef PyObject* old = p[0]
+    Py_INCREF(v)
+    p[0] = <PyObject*>v
+    Py_XDECREF(old)
+
+
+cdef inline object _get(_Slots s, object o, int i, str name):
+    """Attribute *name* (slot *i* of *s*) of *o*."""
+    cdef PyObject* v
+    if s.direct and type(o) is s.cls:
+        v = _slot(o, s.off[i])
+        if v != NULL:
+            return <object>v
+    return getattr(o, name)
+
+
+cdef _Slots _CTX = None  # bmplib.session.DecodeContext: asn4, addpath, extended_message
+
+
+cdef int _init_ctx() except -1:
+    global _CTX
+    from bmplib.session import DecodeContext
+
+    _CTX = _Slots(DecodeContext, ("asn4", "addpath", "extended_message"))
+    return 0
 
 
 cdef object mk1(_Shape s, a):

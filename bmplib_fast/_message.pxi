@@ -37,11 +37,12 @@ cdef int _init_message() except -1:
     return 0
 
 
-cdef object _route_monitoring(bytes buf, object context, object contexts, object table):
+cdef object _route_monitoring(bytes buf, object context, object contexts, object table, object offset):
     """A Route Monitoring message in buf (version 3, type 0, length checked,
     at least the common and per-peer headers), or None for the pure path.
     Returns (message, ctx), (None, ctx) for the pure path with that context,
-    or None for the pure path with the caller's arguments."""
+    or None for the pure path with the caller's arguments.  *offset* is the
+    message's stream offset (RouteMonitoring.offset)."""
     cdef const unsigned char* b = buf
     cdef Py_ssize_t end = len(buf)
     cdef Py_ssize_t pos = 48
@@ -62,7 +63,7 @@ cdef object _route_monitoring(bytes buf, object context, object contexts, object
     if end - pos < 19 or memcmp(b + pos, <const unsigned char*>_MARKER, 16) != 0:
         return (None, ctx)
     length = _u16(b + pos + 16)
-    if length < 19 or length > end - pos or length > (65535 if ctx.extended_message else 4096):
+    if length < 19 or length > end - pos or length > (65535 if _get(_CTX, ctx, 2, "extended_message") else 4096):
         return (None, ctx)
     msg_end = pos + length
     if msg_end != end:
@@ -72,7 +73,7 @@ cdef object _route_monitoring(bytes buf, object context, object contexts, object
     bgp = _update(buf, pos + 19, msg_end, ctx)
     if bgp is None:
         bgp = _pure_decode_update(buf, pos + 19, msg_end, ctx)  # raises the error
-    return (mk4(_RouteMonitoring, peer, bgp, [], 0), ctx)
+    return (mk4(_RouteMonitoring, peer, bgp, [], offset), ctx)
 
 
 def decode_message(data, context=None, contexts=None):
@@ -86,7 +87,7 @@ def decode_message(data, context=None, contexts=None):
         b = <bytes>data
         n = len(<bytes>data)
         if n >= 48 and b[0] == 3 and b[5] == 0 and <Py_ssize_t>_u32(b + 1) == n:
-            r = _route_monitoring(<bytes>data, context, contexts, None)
+            r = _route_monitoring(<bytes>data, context, contexts, None, 0)
             if r is not None:
                 msg, ctx = r
                 if msg is not None:

@@ -7,24 +7,55 @@
 # types, errors, framing problems, the end of the data) goes to the pure
 # methods (BMPDecoder.next_item / BMPDecoder._decode), so every item, error
 # record and skip is the pure decoder's.
+#
+# The decoder's state, the session table and its entries are read through
+# their __slots__ directly (_Slots) when they are exactly the classes of
+# bmplib.stream and bmplib.session; a subclass goes through getattr.
 
 from cpython.bytearray cimport PyByteArray_AS_STRING
 
 cdef bint _stream_ready = False
 cdef object _SessionTable
 cdef object _context_for
+cdef object _BMPDecoder
+# BMPDecoder's state, in this order
+cdef _Slots _DEC
+DEF D_ERROR = 0
+DEF D_SKIP = 1
+DEF D_BUF = 2
+DEF D_POS = 3
+DEF D_BASE = 4
+DEF D_MAXLEN = 5
+DEF D_SESSIONS = 6
+cdef _Slots _TABLE  # SessionTable: _peers, _fallback
+cdef _Slots _ENTRY  # session._Entry: variants
 
 
 cdef int _init_stream() except -1:
-    global _stream_ready, _SessionTable, _context_for
-    from bmplib.session import SessionTable
+    global _stream_ready, _SessionTable, _context_for, _BMPDecoder, _DEC, _TABLE, _ENTRY
+    from bmplib import session
+    from bmplib.stream import BMPDecoder
 
     if not _msg_ready:
         _init_message()
-    _SessionTable = SessionTable
-    _context_for = SessionTable.context_for
+    _SessionTable = session.SessionTable
+    _context_for = session.SessionTable.context_for
+    _BMPDecoder = BMPDecoder
+    _DEC = _Slots(BMPDecoder, ("_error", "_skip_start", "_buf", "_pos", "_base", "max_message_length", "sessions"),
+                  True)
+    _TABLE = _Slots(session.SessionTable, ("_peers", "_fallback"))
+    _ENTRY = _Slots(session._Entry, ("variants",))
     _stream_ready = True
     return 0
+
+
+def stream_slots():
+    """Which stream-state classes are read through their slots directly
+    (for the tests: each must be, or the hot path is slower than measured)."""
+    if not _stream_ready:
+        _init_stream()
+    return {"BMPDecoder": bool(_DEC.direct), "SessionTable": bool(_TABLE.direct), "_Entry": bool(_ENTRY.direct),
+            "DecodeContext": bool(_CTX.direct)}
 
 
 cdef object _table_context(object table, object peer, const unsigned char* p):
@@ -34,24 +65,79 @@ cdef object _table_context(object table, object peer, const unsigned char* p):
     cdef int ptype = p[0]
     cdef int flags = p[1] if ptype != 3 else 0
     cdef int as2 = 1 if flags & 0x20 else 0
-    peers = table._peers
+    peers = _get(_TABLE, table, 0, "_peers")
     if not peers:
-        return table._fallback[as2]
-    entry = peers.get((ptype, peer.distinguisher, peer.address, peer.asn, peer.bgp_id))
+        return _get(_TABLE, table, 1, "_fallback")[as2]
+    entry = (<dict?>peers).get(_peer_key(peer, ptype))
     if entry is None:
-        return table._fallback[as2]
-    return entry.variants[(2 if flags & 0x10 else 0) + as2]
+        return _get(_TABLE, table, 1, "_fallback")[as2]
+    return _get(_ENTRY, entry, 0, "variants")[(2 if flags & 0x10 else 0) + as2]
 
 
-cdef object _stream_route_monitoring(bytes data, object sessions):
+cdef object _stream_route_monitoring(bytes data, object sessions, object offset):
     """decode_message(data, contexts=sessions.context_for) for a framed Route
-    Monitoring message (length >= 48), or None for the pure path."""
-    cdef const unsigned char* b = data
+    Monitoring message (length >= 48) at stream *offset*, or None for the
+    pure path."""
     if sessions is None:
-        return _route_monitoring(data, None, None, None)
+        return _route_monitoring(data, None, None, None, offset)
     if type(sessions) is _SessionTable and _SessionTable.context_for is _context_for:
-        return _route_monitoring(data, None, None, sessions)
-    return _route_monitoring(data, None, sessions.context_for, None)
+        return _route_monitoring(data, None, None, sessions, offset)
+    return _route_monitoring(data, None, sessions.context_for, None, offset)
+
+
+cdef object _NOT_HANDLED = object()
+
+
+cdef object _peer_key(object peer, int ptype):
+    """PeerHeader.key of a per-peer header just built by _peer_header."""
+    cdef _Shape s = _PeerHeader
+    if s.direct and type(peer) is s.cls:
+        return (ptype, <object>_slot(peer, s.off[2]), <object>_slot(peer, s.off[3]), <object>_slot(peer, s.off[4]),
+                <object>_slot(peer, s.off[5]))
+    return peer.key
+
+
+cdef object _next_direct(object self):
+    """The next Route Monitoring message of an exact BMPDecoder whose state is
+    read through its slots (or its error record), or _NOT_HANDLED for the
+    general path."""
+    cdef PyObject* v
+    cdef Py_ssize_t pos, n, length
+    cdef const unsigned char* p
+    if _slot(self, _DEC.off[D_ERROR]) != <PyObject*>None or _slot(self, _DEC.off[D_SKIP]) != <PyObject*>None:
+        return _NOT_HANDLED
+    v = _slot(self, _DEC.off[D_BUF])
+    if v == NULL or type(<object>v) is not bytearray:
+        return _NOT_HANDLED
+    buf = <object>v
+    v = _slot(self, _DEC.off[D_POS])
+    if v == NULL or type(<object>v) is not int:
+        return _NOT_HANDLED
+    pos = <object>v
+    n = len(<bytearray>buf)
+    if pos < 0 or n - pos < 48:
+        return _NOT_HANDLED
+    p = <const unsigned char*>PyByteArray_AS_STRING(buf) + pos
+    length = _u32(p + 1)
+    if p[0] != 3 or p[5] != 0 or length < 48 or length > n - pos:
+        return _NOT_HANDLED
+    v = _slot(self, _DEC.off[D_MAXLEN])
+    if v == NULL or type(<object>v) is not int or length > <object>v:
+        return _NOT_HANDLED
+    v = _slot(self, _DEC.off[D_BASE])
+    if v == NULL or _slot(self, _DEC.off[D_SESSIONS]) == NULL:
+        return _NOT_HANDLED
+    offset = <object>v + pos
+    sessions = <object>_slot(self, _DEC.off[D_SESSIONS])
+    data = PyBytes_FromStringAndSize(<const char*>p, length)
+    _slot_set(self, _DEC.off[D_POS], pos + length)
+    try:
+        r = _stream_route_monitoring(data, sessions, offset)
+    except Exception:
+        r = None  # the pure path makes the error record
+    if r is not None and r[0] is not None:
+        return r[0]
+    return self._decode(data, offset)
 
 
 def stream_next(self):
@@ -61,7 +147,11 @@ def stream_next(self):
     cdef Py_ssize_t pos, n, length
     cdef const unsigned char* p
     cdef int mtype
-    if self._error is None and self._skip_start is None:
+    if type(self) is _BMPDecoder and _DEC.direct:
+        msg = _next_direct(self)
+        if msg is not _NOT_HANDLED:
+            return msg
+    elif self._error is None and self._skip_start is None:
         buf = self._buf
         if type(buf) is bytearray:
             pos = self._pos
@@ -75,13 +165,11 @@ def stream_next(self):
                     self._pos = pos + length
                     offset = self._base + pos
                     try:
-                        r = _stream_route_monitoring(data, self.sessions)
+                        r = _stream_route_monitoring(data, self.sessions, offset)
                     except Exception:
                         r = None  # the pure path makes the error record
                     if r is not None and r[0] is not None:
-                        msg = r[0]
-                        msg.offset = offset
-                        return msg
+                        return r[0]
                     return self._decode(data, offset)
     item = self.next_item()
     if item is None:

@@ -107,6 +107,7 @@ cdef int _init_update() except -1:
     _MPReach = _Shape(mp.MPReachNLRI, ("afi", "safi", "next_hop", "nlri", "reserved", "flags", "path_ids_guessed"))
     _MPNextHop = _Shape(mp.MPNextHop, ("raw",))
     _MPUnreach = _Shape(mp.MPUnreachNLRI, ("afi", "safi", "withdrawn", "flags", "path_ids_guessed"))
+    _init_ctx()
     _upd_ready = True
     return 0
 
@@ -320,8 +321,8 @@ cdef object _update(bytes buf, Py_ssize_t pos, Py_ssize_t end, object ctx):
     aend = astart + alen
     if aend > end:
         return None
-    addpath = ctx.addpath
-    asn4 = ctx.asn4
+    addpath = _get(_CTX, ctx, 1, "addpath")
+    asn4 = _get(_CTX, ctx, 0, "asn4")
     path_id = bool(addpath) and _V4U in addpath
     guessed = False
     if wlen:

@@ -115,10 +115,12 @@ def same_message(data: bytes, context: DecodeContext | None = None) -> Any:
     return got
 
 
-def stream_items(data: bytes, *, resync: bool = False, chunk: int = 0) -> Iterator[Any]:
+def stream_items(
+    data: bytes, *, resync: bool = False, chunk: int = 0, decoder: Callable[..., Any] | None = None
+) -> Iterator[Any]:
     """Every item of a stream decoder fed *data* (in chunks of *chunk* octets,
-    or at once)."""
-    dec = stream_module.BMPDecoder(resync=resync)
+    or at once); *decoder* makes the decoder (default: ``BMPDecoder(resync=...)``)."""
+    dec = decoder(resync=resync) if decoder is not None else stream_module.BMPDecoder(resync=resync)
     step = chunk or len(data) or 1
     for i in range(0, len(data), step):
         dec.feed(data[i : i + step])
@@ -134,12 +136,14 @@ def stream_items(data: bytes, *, resync: bool = False, chunk: int = 0) -> Iterat
         yield exc
 
 
-def same_stream(data: bytes, *, resync: bool = False, chunk: int = 0) -> int:
+def same_stream(data: bytes, *, resync: bool = False, chunk: int = 0, decoder: Callable[..., Any] | None = None) -> int:
     """Decode a stream both ways in lockstep (bounded memory); assert the
-    same items, offsets included; return how many."""
+    same items, offsets included; return how many.  *decoder* makes the
+    compiled side's decoder (e.g. a subclass, which the compiled stream reads
+    through attributes rather than slots)."""
     with pure_path():
         pure_items = stream_items(data, resync=resync, chunk=chunk)
-    fast_items = stream_items(data, resync=resync, chunk=chunk)
+    fast_items = stream_items(data, resync=resync, chunk=chunk, decoder=decoder)
     n = 0
     while True:
         with pure_path():  # the pure generator runs inside next()

@@ -11,11 +11,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bmplib import BMPDecoder
+from bmplib.session import SessionTable
 from tests.conftest import PUBLIC_PCAPS, SHARED, SHARED_PCAPS, shared_or_skip
 from tests.fast.differential import (
+    fast,
     raw_streams,
     route_monitoring_with_contexts,
     same_message,
@@ -32,6 +36,32 @@ def test_stream(path: Path) -> None:
     assert same_stream(data) > 0
     # fed in pieces that split messages anywhere
     assert same_stream(data[:200_000], chunk=997) > 0
+
+
+def test_stream_state_is_read_through_slots() -> None:
+    # the compiled stream reads these classes' state by slot offset; a model
+    # change that breaks their layout would silently fall back to getattr
+    assert fast.stream_slots() == {"BMPDecoder": True, "SessionTable": True, "_Entry": True, "DecodeContext": True}
+
+
+class _Decoder(BMPDecoder):
+    """A subclass: the compiled stream reads its state through attributes."""
+
+
+class _Table(SessionTable):
+    """A subclass: the stream asks its context_for for every message."""
+
+
+def _subclassed(resync: bool = False) -> BMPDecoder:
+    return _Decoder(resync=resync, sessions=_Table())
+
+
+@pytest.mark.parametrize("make", [_Decoder, _subclassed], ids=["decoder-subclass", "table-subclass"])
+@pytest.mark.parametrize("path", STREAMS, ids=[f"{p.parent.name}/{p.name}" for p in STREAMS])
+def test_stream_subclasses(path: Path, make: Any) -> None:
+    data = path.read_bytes()[:300_000]
+    assert same_stream(data, decoder=make) > 0
+    assert same_stream(data, chunk=997, decoder=make) > 0
 
 
 @pytest.mark.parametrize("path", STREAMS, ids=[f"{p.parent.name}/{p.name}" for p in STREAMS])
