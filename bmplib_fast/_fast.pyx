@@ -410,6 +410,7 @@ def decode_peer_header(buf, pos):
     return _peer_header(<bytes>buf, <Py_ssize_t>pos)
 
 
+include "_evpn.pxi"
 include "_update.pxi"
 include "_message.pxi"
 include "_stream.pxi"

@@ -42,8 +42,8 @@ cdef _Shape _Communities
 cdef _Shape _Large
 cdef _Shape _ExtCommunities
 cdef _Shape _ExtCommunity
-cdef _Shape _RouteTarget
-cdef _Shape _RouteOrigin
+cdef _EShape _RouteTarget  # fields inherited from _AdminCommunity: _EShape (see _evpn.pxi)
+cdef _EShape _RouteOrigin
 cdef _Shape _Encapsulation
 cdef _Shape _MPReach
 cdef _Shape _MPNextHop
@@ -101,13 +101,15 @@ cdef int _init_update() except -1:
     _Large = _Shape(communities.LargeCommunities, ("values", "flags"))
     _ExtCommunities = _Shape(ec.ExtendedCommunities, ("communities", "flags"))
     _ExtCommunity = _Shape(ec.ExtendedCommunity, ("type", "subtype", "value"))
-    _RouteTarget = _Shape(ec.RouteTarget, ("type", "subtype", "global_admin", "local_admin"))
-    _RouteOrigin = _Shape(ec.RouteOrigin, ("type", "subtype", "global_admin", "local_admin"))
+    admin = ("type", "subtype", "global_admin", "local_admin")
+    _RouteTarget = _EShape(ec.RouteTarget, admin, _dataclass_init_ok(ec.RouteTarget, admin))
+    _RouteOrigin = _EShape(ec.RouteOrigin, admin, _dataclass_init_ok(ec.RouteOrigin, admin))
     _Encapsulation = _Shape(ec.Encapsulation, ("type", "subtype", "tunnel_type", "reserved"))
     _MPReach = _Shape(mp.MPReachNLRI, ("afi", "safi", "next_hop", "nlri", "reserved", "flags", "path_ids_guessed"))
     _MPNextHop = _Shape(mp.MPNextHop, ("raw",))
     _MPUnreach = _Shape(mp.MPUnreachNLRI, ("afi", "safi", "withdrawn", "flags", "path_ids_guessed"))
     _init_ctx()
+    _init_evpn()
     _upd_ready = True
     return 0
 
@@ -119,9 +121,11 @@ def shapes():
         _init_update()
     out = {}
     for s in (_PeerHeader, _Update, _Prefix, _Origin, _ASPath, _Segment, _NextHop, _MED, _LocalPref, _Communities,
-              _Large, _ExtCommunities, _ExtCommunity, _RouteTarget, _RouteOrigin, _Encapsulation, _MPReach,
-              _MPNextHop, _MPUnreach):
+              _Large, _ExtCommunities, _ExtCommunity, _Encapsulation, _MPReach, _MPNextHop, _MPUnreach):
         out[s.cls.__name__] = bool(s.direct)
+    out["RouteTarget"] = bool(_RouteTarget.direct)
+    out["RouteOrigin"] = bool(_RouteOrigin.direct)
+    out.update(_evpn_shapes())
     return out
 
 
@@ -226,6 +230,11 @@ cdef object _mp_nlri(bytes buf, const unsigned char* b, Py_ssize_t pos, Py_ssize
         return None
     addpath = ctx.addpath
     cdef bint path_id = key in addpath
+    if codec is _EVPN_CODEC:
+        try:
+            return _evpn_nlri(buf, b, pos, end, path_id)
+        except Exception:
+            return None
     if codec is _INET_CODECS.get(key):
         return _prefixes(b, pos, end, _INET_FAMILIES[key], 32 if afi == 1 else 128, path_id)
     try:
@@ -282,16 +291,18 @@ cdef object _ext_communities(bytes buf, const unsigned char* b, Py_ssize_t pos, 
             else:
                 g = _u32(b + pos + 2)
                 loc = _u16(b + pos + 6)
-            c = mk4(_RouteTarget if fn is _dec_rt else _RouteOrigin, t, st, g, loc)
+            c = emk4(_RouteTarget if fn is _dec_rt else _RouteOrigin, t, st, g, loc)
         elif fn is _dec_encap:
             tt = _u16(b + pos + 6)
             ttype = _TUNNELS.get(tt)
             c = mk4(_Encapsulation, t, st, tt if ttype is None else ttype, _u32(b + pos + 2))
         else:
-            try:
-                c = fn(buf, pos)
-            except Exception:
-                return None
+            c = _evpn_ext(fn, b, pos)
+            if c is None:
+                try:
+                    c = fn(buf, pos)
+                except Exception:
+                    return None
         out.append(c)
         pos += 8
     return mk2(_ExtCommunities, out, flags)
