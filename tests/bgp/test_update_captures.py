@@ -31,7 +31,7 @@ from bmplib.bgp.update import Update
 from tests.bgp.tshark_bgp import INET_FAMILIES, summarize
 from tests.bmp import tshark
 from tests.bmp.test_roundtrip_real import split_messages
-from tests.conftest import CAPTURES, PCAPS, SHARED_PCAPS, shared_or_skip
+from tests.conftest import CAPTURES, PCAPS, StreamCheck, StreamWalk
 
 
 def _routes(routes: list[Any]) -> list[tuple[str, int | None]]:
@@ -181,24 +181,35 @@ def test_views_agree_with_the_fields(name: str) -> None:
         assert u.communities == (comm.values if comm else ())
 
 
-def test_frr_large_every_update() -> None:
-    """../shared/pcaps/frr_large.bmp (332,439 Route Monitoring messages from
-    FRR): every UPDATE decodes with no problem and re-encodes exactly, and
-    the prefix counts are tshark's (frr_large.summary.md)."""
-    path = shared_or_skip(SHARED_PCAPS / "frr_large.bmp")
-    data = path.read_bytes()
-    counts: collections.Counter[str] = collections.Counter()
-    for m in bmplib.iter_file(path):
+class EveryUpdate(StreamCheck):
+    """Every UPDATE decodes with no problem and re-encodes exactly; counts
+    the Route Monitoring messages and their prefixes."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.counts: collections.Counter[str] = collections.Counter()
+
+    def feed(self, m: Any) -> None:
         u = getattr(m, "update", None)
         if u is None:
             assert m.type != 0, bmplib.to_json(m)
-            continue
+            return
         assert u.problems == [] and not u.path_ids_guessed and not u.as_path_guessed, m.offset
-        start = m.offset + 48
+        data, start = self.data, m.offset + 48
         assert u.encode() == data[start : start + int.from_bytes(data[start + 16 : start + 18], "big")], m.offset
+        counts = self.counts
         counts["rm"] += 1
         counts["ipv4_nlri"] += len(u.nlri)
         counts["ipv4_withdrawn"] += len(u.withdrawn_routes)
         mp = u.mp_reach
         counts["ipv6_mp_reach"] += len(mp.nlri) if mp is not None and mp.family == (2, 1) else 0
+
+
+@pytest.mark.frr_large(check=EveryUpdate)
+def test_frr_large_every_update(frr_large: StreamWalk) -> None:
+    """../shared/pcaps/frr_large.bmp (332,439 Route Monitoring messages from
+    FRR): every UPDATE decodes with no problem and re-encodes exactly, and
+    the prefix counts are tshark's (frr_large.summary.md).  Checked in the
+    session's shared walk over the file (tests.conftest.frr_large)."""
+    counts = frr_large.result(EveryUpdate).counts
     assert counts == {"rm": 332439, "ipv4_nlri": 253157, "ipv4_withdrawn": 9282, "ipv6_mp_reach": 70000}

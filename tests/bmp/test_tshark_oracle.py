@@ -31,7 +31,7 @@ from bmplib.bmp.messages import MirroredBGPMessage, MirroringInformation
 from bmplib.stream import ErrorRecord, SkippedBytes
 from tests.bmp import tshark
 from tests.bmp.test_roundtrip_real import split_messages
-from tests.conftest import CAPTURES, PCAPS, SHARED_PCAPS, shared_or_skip
+from tests.conftest import CAPTURES, PCAPS, SHARED_PCAPS, StreamCheck, StreamWalk, shared_or_skip
 
 PER_PEER = (0, 1, 2, 3, 6)
 
@@ -275,13 +275,10 @@ def test_message_fields(capture: str, msg_type: int) -> None:
         CHECKS[msg_type](p, m, r)
 
 
-def test_frr_large_against_tshark_fields() -> None:
-    """../shared/pcaps/frr_large (47 MB, 332 439 Route Monitoring): its
-    oracle is a tshark ``-T fields`` table, one line per frame, repeated
-    fields joined with ``;``.  Message types in order, and for every per-peer
-    message the peer type, flags, distinguisher, address, AS and BGP ID (the
-    table has no timestamps), and the Peer Down reasons."""
-    bmp_file = shared_or_skip(SHARED_PCAPS / "frr_large.bmp")
+def tshark_fields_table() -> tuple[list[int], list[tuple[int, int, bytes, str, int, str]], list[int]]:
+    """(message types, per-peer headers, Peer Down reasons) in tshark's
+    ``-T fields`` table of ../shared/pcaps/frr_large, one line per frame,
+    repeated fields joined with ``;``."""
     table = shared_or_skip(SHARED_PCAPS / "frr_large.tshark.fields.tsv.gz")
     want_types: list[int] = []
     want_peers: list[tuple[int, int, bytes, str, int, str]] = []
@@ -309,23 +306,51 @@ def test_frr_large_against_tshark_fields() -> None:
                 want_peers.append((int(ptype), int(flags, 16), bytes.fromhex(dist), address, int(asn), bgp_id))
             assert not v4 and not v6
             want_reasons += [int(r) for r in values("bmp.peer.down.reason")]
-    got_types: list[int] = []
-    got_peers = []
-    got_reasons = []
-    for item in bmplib.iter_file(bmp_file):
+    return want_types, want_peers, want_reasons
+
+
+class TsharkFields(StreamCheck):
+    """Message types in order, every per-peer header (compared as the walk
+    goes: the table's 332k rows are loaded first) and the Peer Down reasons
+    against :func:`tshark_fields_table`."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.want_types, self.want_peers, self.want_reasons = tshark_fields_table()
+        self.got_types: list[int] = []
+        self.got_reasons: list[int] = []
+        self.peers = 0
+
+    def feed(self, item: Any) -> None:
         assert not isinstance(item, (ErrorRecord, SkippedBytes)), item
-        got_types.append(type_of(item))
+        self.got_types.append(type_of(item))
         p = item.peer
         if p is not None:
-            got_peers.append((int(p.peer_type), p.flags, p.distinguisher, p.address, p.asn, p.bgp_id))
+            i = self.peers
+            assert i < len(self.want_peers), f"per-peer message {i}: tshark has only {len(self.want_peers)}"
+            got = (int(p.peer_type), p.flags, p.distinguisher, p.address, p.asn, p.bgp_id)
+            assert got == self.want_peers[i], f"per-peer message {i}"
+            self.peers += 1
         if isinstance(item, bmplib.PeerDown):
-            got_reasons.append(int(item.reason))
-    assert collections.Counter(got_types) == collections.Counter(want_types)
-    assert got_types == want_types
-    assert len(got_peers) == len(want_peers) > 332_000
-    for i, (got, want) in enumerate(zip(got_peers, want_peers)):
-        assert got == want, f"per-peer message {i}"
-    assert got_reasons == want_reasons
+            self.got_reasons.append(int(item.reason))
+
+    def finish(self) -> None:
+        assert collections.Counter(self.got_types) == collections.Counter(self.want_types)
+        assert self.got_types == self.want_types
+        assert self.peers == len(self.want_peers) > 332_000
+        assert self.got_reasons == self.want_reasons
+
+
+@pytest.mark.frr_large(check=TsharkFields)
+def test_frr_large_against_tshark_fields(frr_large: StreamWalk) -> None:
+    """../shared/pcaps/frr_large (47 MB, 332 439 Route Monitoring): its
+    oracle is a tshark ``-T fields`` table, one line per frame, repeated
+    fields joined with ``;``.  Message types in order, and for every per-peer
+    message the peer type, flags, distinguisher, address, AS and BGP ID (the
+    table has no timestamps), and the Peer Down reasons.  Checked in the
+    session's shared walk over the file (tests.conftest.frr_large)."""
+    check = frr_large.result(TsharkFields)
+    assert check.peers > 332_000
 
 
 def test_oracle_covers_every_kind() -> None:

@@ -28,6 +28,7 @@ from bmplib.bmp import header as header_module
 from bmplib.bmp import messages as messages_module
 from bmplib.errors import DecodeError
 from bmplib.session import DecodeContext, SessionTable
+from tests.conftest import StreamCheck
 
 fast = _impl.fast
 if fast is None or not hasattr(fast, "decode_update"):
@@ -71,21 +72,50 @@ def pure_path() -> Iterator[None]:
         ) = saved  # type: ignore[method-assign]
 
 
+# what canon does with an object depends on its class only: worked out once
+# per class (the shared walk over frr_large.bmp canonicalises 332k messages
+# twice)
+_ATOM, _DATACLASS, _ERROR, _SEQUENCE, _DICT, _ENUM = range(6)
+_KINDS: dict[type, tuple[int, tuple[str, ...]]] = {}
+
+
+def _kind(cls: type) -> tuple[int, tuple[str, ...]]:
+    if dataclasses.is_dataclass(cls):
+        return _DATACLASS, tuple(f.name for f in dataclasses.fields(cls) if f.compare)
+    if issubclass(cls, DecodeError):
+        return _ERROR, ()
+    if issubclass(cls, (list, tuple)):
+        return _SEQUENCE, ()
+    if issubclass(cls, dict):
+        return _DICT, ()
+    if issubclass(cls, enum.Enum):
+        return _ENUM, ()
+    return _ATOM, ()
+
+
 def canon(obj: Any) -> Any:
     """*obj* as nested tuples that carry every type: equal canon means equal
     values *and* the same classes all the way down (``OriginType.IGP`` and
-    ``0`` are ``==`` but not the same result)."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return (type(obj), tuple((f.name, canon(getattr(obj, f.name))) for f in dataclasses.fields(obj) if f.compare))
-    if isinstance(obj, DecodeError):
-        return (type(obj), obj.offset, obj.reason, obj.data)
-    if isinstance(obj, (list, tuple)):
-        return (type(obj), tuple(canon(x) for x in obj))
-    if isinstance(obj, dict):
-        return (dict, tuple((canon(k), canon(v)) for k, v in obj.items()))
-    if isinstance(obj, enum.Enum):
-        return (type(obj), obj.value)
-    return (type(obj), obj)
+    ``0`` are ``==`` but not the same result).  A dataclass instance gives
+    its class and its compared fields, a DecodeError its class, offset,
+    reason and data, a list or tuple its class and items, an enum member its
+    class and value, anything else its class and itself."""
+    cls = type(obj)
+    kind_names = _KINDS.get(cls)
+    if kind_names is None:
+        kind_names = _KINDS[cls] = _kind(cls)
+    kind, names = kind_names
+    if kind == _ATOM:
+        return (cls, obj)
+    if kind == _DATACLASS:
+        return (cls, tuple([(name, canon(getattr(obj, name))) for name in names]))
+    if kind == _SEQUENCE:
+        return (cls, tuple([canon(x) for x in obj]))
+    if kind == _ENUM:
+        return (cls, obj.value)
+    if kind == _ERROR:
+        return (cls, obj.offset, obj.reason, obj.data)
+    return (dict, tuple([(canon(k), canon(v)) for k, v in obj.items()]))
 
 
 def outcome(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -136,25 +166,45 @@ def stream_items(
         yield exc
 
 
+class Lockstep(StreamCheck):
+    """The items fed (decoded by the compiled code) against the pure
+    decoder's items of the same octets, one by one (bounded memory): the
+    same items, offsets included.  Fed by :func:`same_stream`, or by the
+    shared walk over frr_large.bmp (tests.conftest.frr_large), whose
+    ``bmplib.iter_file`` runs the compiled decoder."""
+
+    rank = -1  # sees the items as decoded, before other checks use them
+
+    def __init__(self, data: bytes, *, resync: bool = False, chunk: int = 0) -> None:
+        super().__init__(data)
+        with pure_path():
+            self.pure_items = stream_items(data, resync=resync, chunk=chunk)
+        self.n = 0
+
+    def feed(self, got: Any) -> None:
+        n = self.n
+        with pure_path():  # the pure generator runs inside next()
+            want = next(self.pure_items, None)
+        assert want is not None, f"the pure stream ends at item {n}"
+        assert canon(got) == canon(want), f"item {n} differs: {got!r} != {want!r}"
+        assert getattr(got, "offset", None) == getattr(want, "offset", None), f"item {n} offset"
+        self.n += 1
+
+    def finish(self) -> None:
+        with pure_path():
+            assert next(self.pure_items, None) is None, f"the compiled stream ends at item {self.n}"
+
+
 def same_stream(data: bytes, *, resync: bool = False, chunk: int = 0, decoder: Callable[..., Any] | None = None) -> int:
     """Decode a stream both ways in lockstep (bounded memory); assert the
     same items, offsets included; return how many.  *decoder* makes the
     compiled side's decoder (e.g. a subclass, which the compiled stream reads
     through attributes rather than slots)."""
-    with pure_path():
-        pure_items = stream_items(data, resync=resync, chunk=chunk)
-    fast_items = stream_items(data, resync=resync, chunk=chunk, decoder=decoder)
-    n = 0
-    while True:
-        with pure_path():  # the pure generator runs inside next()
-            want = next(pure_items, None)
-        got = next(fast_items, None)
-        if want is None and got is None:
-            return n
-        assert got is not None and want is not None, f"one stream ends at item {n}"
-        assert canon(got) == canon(want), f"item {n} differs: {got!r} != {want!r}"
-        assert getattr(got, "offset", None) == getattr(want, "offset", None), f"item {n} offset"
-        n += 1
+    check = Lockstep(data, resync=resync, chunk=chunk)
+    for got in stream_items(data, resync=resync, chunk=chunk, decoder=decoder):
+        check.feed(got)
+    check.finish()
+    return check.n
 
 
 def route_monitoring_with_contexts(data: bytes) -> Iterator[tuple[bytes, DecodeContext]]:

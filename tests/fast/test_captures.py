@@ -9,7 +9,6 @@ import os
 import struct
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +16,9 @@ import pytest
 
 from bmplib import BMPDecoder
 from bmplib.session import SessionTable
-from tests.conftest import PUBLIC_PCAPS, SHARED, SHARED_PCAPS, shared_or_skip
+from tests.conftest import PUBLIC_PCAPS, SHARED, StreamWalk, shared_or_skip
 from tests.fast.differential import (
+    Lockstep,
     fast,
     raw_streams,
     route_monitoring_with_contexts,
@@ -76,16 +76,15 @@ def test_every_update_and_message(path: Path) -> None:
     assert n > 0 or path.name.startswith("frr_evpn_interop_flap")
 
 
-def test_frr_large_stream() -> None:
+@pytest.mark.skipif(bool(os.environ.get("BMPLIB_SKIP_LARGE")), reason="BMPLIB_SKIP_LARGE is set")
+@pytest.mark.frr_large(check=Lockstep)
+def test_frr_large_stream(frr_large: StreamWalk) -> None:
     """332k Route Monitoring messages through the stream decoder, item by
-    item (about a minute on a 2-core machine: set BMPLIB_SKIP_LARGE=1 to skip)."""
-    if os.environ.get("BMPLIB_SKIP_LARGE"):
-        pytest.skip("BMPLIB_SKIP_LARGE is set")
-    data = shared_or_skip(SHARED_PCAPS / "frr_large.bmp").read_bytes()
-    t0 = time.monotonic()
-    n = same_stream(data)
-    assert n >= 332_439
-    assert time.monotonic() - t0 < 600
+    item, compiled against pure (about a minute on a 2-core machine: set
+    BMPLIB_SKIP_LARGE=1 to skip).  The compiled side is the session's shared
+    walk over the file (tests.conftest.frr_large)."""
+    assert frr_large.result(Lockstep).n >= 332_439
+    assert frr_large.seconds < 600
 
 
 PMACCT = sorted(PUBLIC_PCAPS.glob("*.pcap")) if PUBLIC_PCAPS.exists() else []
