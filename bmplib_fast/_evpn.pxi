@@ -17,63 +17,6 @@
 # _ext_communities.
 
 
-cdef class _EShape:
-    """How to build instances of one EVPN model class, like :class:`_Shape`
-    but for slots that may be inherited (``path_id`` of every route comes
-    from ``EVPNRoute``, the fields of ``RouterMAC`` from ``_MACCommunity``),
-    keyword-only fields, up to 10 fields, and the plain slotted
-    ``RouteDistinguisher`` / ``ESI`` (one slot, ``raw``).  ``direct`` is
-    False when the class is not the expected one: the compiled code then
-    leaves that object to the pure code."""
-
-    cdef object cls
-    cdef PyTypeObject* tp
-    cdef Py_ssize_t off[10]
-    cdef bint direct
-
-    def __init__(self, cls, names, bint init_ok):
-        self.cls = cls
-        self.tp = <PyTypeObject*>cls
-        self.direct = False
-        if not init_ok or len(names) > 10 or type(cls).__call__ is not type.__call__:
-            return
-        if cls.__new__ is not object.__new__ or bmplib_tp_alloc(<PyTypeObject*>cls) != <allocfunc>_generic_alloc:
-            return
-        cdef PyMemberDescrObject* d
-        cdef int i
-        for i in range(len(names)):
-            descr = None
-            for k in cls.__mro__:  # the first class that defines the name is the one attribute access uses
-                if names[i] in k.__dict__:
-                    descr = k.__dict__[names[i]]
-                    break
-            if type(descr) is not types.MemberDescriptorType or descr.__objclass__ not in cls.__mro__:
-                return
-            d = <PyMemberDescrObject*>(<PyObject*>descr)
-            if d.d_member.type != BMPLIB_T_OBJECT_EX or d.d_member.offset <= 0:
-                return
-            self.off[i] = d.d_member.offset
-        self.direct = True
-
-
-def _dataclass_init_ok(cls, names):
-    """*cls* is a plain slotted dataclass with exactly the fields *names*
-    whose generated ``__init__`` only stores them (positional fields in
-    order, then the keyword-only ones)."""
-    if not dataclasses.is_dataclass(cls) or hasattr(cls, "__post_init__"):
-        return False
-    fields = dataclasses.fields(cls)
-    if any(not f.init for f in fields) or sorted(f.name for f in fields) != sorted(names) or len(fields) != len(names):
-        return False
-    positional = tuple(f.name for f in fields if not f.kw_only)
-    keyword = tuple(f.name for f in fields if f.kw_only)
-    init = cls.__dict__.get("__init__")
-    code = getattr(init, "__code__", None)
-    if code is None or code.co_filename != "<string>" or code.co_argcount != 1 + len(positional):
-        return False
-    return code.co_varnames[: code.co_argcount + code.co_kwonlyargcount] == ("self", *positional, *keyword)
-
-
 def _raw_init_ok(cls, module):
     """*cls* is the module's own class with one slot ``raw`` whose
     ``__init__`` (checks the length, stores ``bytes(raw)``) is the module's."""
@@ -97,13 +40,13 @@ cdef dict _EV_DECODERS
 cdef list _EV_ORIG  # the built-in decode_from of route types 1-5 (None: not compiled)
 cdef dict _EV_EXT   # built-in EVPN community decoder -> its kind (0-7), when its class is filled directly
 cdef list _EV_EXT_SHAPES
-cdef _EShape _RD
-cdef _EShape _ESI
-cdef _EShape _EAD
-cdef _EShape _MACIP
-cdef _EShape _IMET
-cdef _EShape _ES
-cdef _EShape _IPP
+cdef _Shape _RD
+cdef _Shape _ESI
+cdef _Shape _EAD
+cdef _Shape _MACIP
+cdef _Shape _IMET
+cdef _Shape _ES
+cdef _Shape _IPP
 cdef bytes _ZERO10 = bytes(10)
 cdef const char* _HEX = b"0123456789abcdef"
 
@@ -119,9 +62,9 @@ cdef int _init_evpn() except -1:
     _ev_pure_route = evpn.decode_evpn_route
     _ev_pure_nlri = evpn.decode_evpn_nlri
     _EV_DECODERS = evpn._DECODERS
-    _RD = _EShape(evpn.RouteDistinguisher, ("raw",),
+    _RD = _Shape(evpn.RouteDistinguisher, ("raw",),
                   evpn.RouteDistinguisher is rd.RouteDistinguisher and _raw_init_ok(rd.RouteDistinguisher, rd))
-    _ESI = _EShape(evpn.ESI, ("raw",), evpn.ESI is esi.ESI and _raw_init_ok(esi.ESI, esi))
+    _ESI = _Shape(evpn.ESI, ("raw",), evpn.ESI is esi.ESI and _raw_init_ok(esi.ESI, esi))
     route_fields = (
         (1, "EthernetAutoDiscovery", ("rd", "esi", "ethernet_tag", "label", "path_id")),
         (2, "MACIPAdvertisement",
@@ -134,7 +77,7 @@ cdef int _init_evpn() except -1:
     _EV_ORIG = [None] * 6
     for code, name, names in route_fields:
         cls = getattr(evpn, name)
-        s = _EShape(cls, names, _dataclass_init_ok(cls, names))
+        s = _Shape(cls, names)
         shapes.append(s)
         dec = _EV_DECODERS.get(code)
         own = cls.__dict__.get("decode_from")
@@ -155,7 +98,7 @@ cdef int _init_evpn() except -1:
     _EV_EXT = {}
     _EV_EXT_SHAPES = []
     for kind, (fn, cls, names) in enumerate(communities):
-        s = _EShape(cls, names, _dataclass_init_ok(cls, names))
+        s = _Shape(cls, names)
         _EV_EXT_SHAPES.append(s)
         if s.direct:
             _EV_EXT[fn] = kind
@@ -167,27 +110,11 @@ def _evpn_shapes():
     """{class name: filled directly} of the EVPN classes (for shapes())."""
     if not _ev_ready:
         _init_evpn()
-    cdef _EShape s
+    cdef _Shape s
     out = {}
     for s in (_RD, _ESI, _EAD, _MACIP, _IMET, _ES, _IPP, *_EV_EXT_SHAPES):
         out[s.cls.__name__] = bool(s.direct)
     return out
-
-
-cdef inline object _enew(_EShape s):
-    return PyType_GenericAlloc(s.tp, 0)
-
-
-cdef object emk4(_EShape s, a, b, c, d):
-    """mk4 for an _EShape (the class is called when it is not filled directly)."""
-    if not s.direct:
-        return s.cls(a, b, c, d)
-    o = _enew(s)
-    _put(o, s.off[0], a)
-    _put(o, s.off[1], b)
-    _put(o, s.off[2], c)
-    _put(o, s.off[3], d)
-    return o
 
 
 cdef inline unsigned int _u24(const unsigned char* p) noexcept:
@@ -225,13 +152,13 @@ cdef object _prefix_text(const unsigned char* p, int n, int plen):
 
 
 cdef inline object _rd(const unsigned char* b, Py_ssize_t p):
-    o = _enew(_RD)
+    o = _alloc(_RD)
     _put(o, _RD.off[0], _slice(b, p, p + 8))
     return o
 
 
 cdef inline object _esi(const unsigned char* b, Py_ssize_t p):
-    o = _enew(_ESI)
+    o = _alloc(_ESI)
     _put(o, _ESI.off[0], _ZERO10 if memcmp(b + p, <const unsigned char*>_ZERO10, 10) == 0 else _slice(b, p, p + 10))
     return o
 
@@ -266,7 +193,7 @@ cdef object _evpn_route(const unsigned char* b, Py_ssize_t pos, Py_ssize_t end, 
         q = p + 30 + ipn
         if end - q != 3 and end - q != 6:
             return None
-        o = _enew(_MACIP)
+        o = _alloc(_MACIP)
         _put(o, _MACIP.off[0], _rd(b, p))
         _put(o, _MACIP.off[1], _esi(b, p + 8))
         _put(o, _MACIP.off[2], _u32(b + p + 18))
@@ -288,7 +215,7 @@ cdef object _evpn_route(const unsigned char* b, Py_ssize_t pos, Py_ssize_t end, 
         plen = b[p + 22]
         if plen > ipn * 8:
             return None
-        o = _enew(_IPP)
+        o = _alloc(_IPP)
         _put(o, _IPP.off[0], _rd(b, p))
         _put(o, _IPP.off[1], _esi(b, p + 8))
         _put(o, _IPP.off[2], _u32(b + p + 18))
@@ -301,7 +228,7 @@ cdef object _evpn_route(const unsigned char* b, Py_ssize_t pos, Py_ssize_t end, 
         # RD (8) ESI (10) tag (4) label (3)
         if n != 25:
             return None
-        o = _enew(_EAD)
+        o = _alloc(_EAD)
         _put(o, _EAD.off[0], _rd(b, p))
         _put(o, _EAD.off[1], _esi(b, p + 8))
         _put(o, _EAD.off[2], _u32(b + p + 18))
@@ -315,7 +242,7 @@ cdef object _evpn_route(const unsigned char* b, Py_ssize_t pos, Py_ssize_t end, 
         bits = b[p + 12]
         if not ((bits == 32 and n == 17) or (bits == 128 and n == 29)):
             return None
-        o = _enew(_IMET)
+        o = _alloc(_IMET)
         _put(o, _IMET.off[0], _rd(b, p))
         _put(o, _IMET.off[1], _u32(b + p + 8))
         _put(o, _IMET.off[2], _addr_text(b + p + 13, n - 13))
@@ -327,7 +254,7 @@ cdef object _evpn_route(const unsigned char* b, Py_ssize_t pos, Py_ssize_t end, 
     bits = b[p + 18]
     if not ((bits == 32 and n == 23) or (bits == 128 and n == 35)):
         return None
-    o = _enew(_ES)
+    o = _alloc(_ES)
     _put(o, _ES.off[0], _rd(b, p))
     _put(o, _ES.off[1], _esi(b, p + 8))
     _put(o, _ES.off[2], _addr_text(b + p + 19, n - 19))
@@ -372,8 +299,8 @@ cdef object _evpn_ext(object fn, const unsigned char* b, Py_ssize_t pos):
         return None
     cdef int k = kind
     cdef const unsigned char* p = b + pos
-    cdef _EShape s = _EV_EXT_SHAPES[k]
-    o = _enew(s)
+    cdef _Shape s = _EV_EXT_SHAPES[k]
+    o = _alloc(s)
     _put(o, s.off[0], p[0])
     _put(o, s.off[1], p[1])
     if k == 2 or k == 3:  # ES-Import, Router's MAC

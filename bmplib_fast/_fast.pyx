@@ -73,59 +73,75 @@ cdef extern from *:
 # Building the model objects
 # ---------------------------------------------------------------------------
 cdef class _Shape:
-    """How to build instances of one slotted dataclass of the model.
+    """How to build instances of one slotted class of the model.
 
     When the class is a plain ``@dataclass(slots=True)`` whose generated
     ``__init__`` only stores its arguments (no ``__post_init__``, no custom
-    ``__new__``/``__init__``/metaclass call) and whose fields are exactly the
-    expected ones, instances are allocated with the type's own allocator and
-    the slots are filled directly -- what ``__init__`` would do, without the
-    Python frame.  Otherwise (the model changed) the class is called."""
+    ``__new__``/metaclass call, the expected fields) -- or a class the caller
+    vouches for with *init_ok* (RouteDistinguisher, ESI) -- instances are
+    allocated with the type's own allocator and the slots are filled
+    directly: what ``__init__`` would do, without the Python frame.  Slots may
+    be inherited (``path_id`` of every EVPN route comes from ``EVPNRoute``);
+    each name is looked up along the MRO as attribute access does.
+    Otherwise (the model changed) ``direct`` is False and the class is
+    called."""
 
     cdef object cls
     cdef PyTypeObject* tp
-    cdef Py_ssize_t off[8]
+    cdef Py_ssize_t off[10]
     cdef int n
     cdef bint direct
 
-    def __init__(self, cls, names):
+    def __init__(self, cls, names, init_ok=None):
         self.cls = cls
         self.tp = <PyTypeObject*>cls
         self.n = len(names)
-        self.direct = _can_fill(cls, names)
-        cdef int i
+        self.direct = False
+        if init_ok is None:
+            init_ok = _dataclass_init_ok(cls, names)
+        if not init_ok or len(names) > 10 or type(cls).__call__ is not type.__call__:
+            return
+        if cls.__new__ is not object.__new__ or bmplib_tp_alloc(<PyTypeObject*>cls) != <allocfunc>_generic_alloc:
+            return
         cdef PyMemberDescrObject* d
-        if self.direct:
-            for i in range(self.n):
-                d = <PyMemberDescrObject*>(<PyObject*>cls.__dict__[names[i]])
-                self.off[i] = d.d_member.offset
+        cdef int i
+        for i in range(len(names)):
+            descr = None
+            for k in cls.__mro__:  # the first class that defines the name is the one attribute access uses
+                if names[i] in k.__dict__:
+                    descr = k.__dict__[names[i]]
+                    break
+            if type(descr) is not types.MemberDescriptorType or descr.__objclass__ not in cls.__mro__:
+                return
+            d = <PyMemberDescrObject*>(<PyObject*>descr)
+            if d.d_member.type != BMPLIB_T_OBJECT_EX or d.d_member.offset <= 0:
+                return
+            self.off[i] = d.d_member.offset
+        self.direct = True
 
 
-def _can_fill(cls, names):
-    if len(names) > 8 or not dataclasses.is_dataclass(cls):
+def shape_is_direct(cls, names):
+    """Whether instances of *cls* with the fields *names* would be filled
+    directly (for the tests of :class:`_Shape`'s checks)."""
+    return bool((<_Shape>_Shape(cls, tuple(names))).direct)
+
+
+def _dataclass_init_ok(cls, names):
+    """*cls* is a plain slotted dataclass with exactly the fields *names*
+    whose generated ``__init__`` only stores them (positional fields in
+    order, then the keyword-only ones)."""
+    if not dataclasses.is_dataclass(cls) or hasattr(cls, "__post_init__"):
         return False
-    if tuple(f.name for f in dataclasses.fields(cls)) != tuple(names):
+    fields = dataclasses.fields(cls)
+    if any(not f.init for f in fields) or sorted(f.name for f in fields) != sorted(names) or len(fields) != len(names):
         return False
-    if any(not f.init for f in dataclasses.fields(cls)) or hasattr(cls, "__post_init__"):
-        return False
-    if type(cls).__call__ is not type.__call__ or cls.__new__ is not object.__new__:
-        return False
-    # the __init__ dataclasses generated (compiled from a string), taking the fields in order
+    positional = tuple(f.name for f in fields if not f.kw_only)
+    keyword = tuple(f.name for f in fields if f.kw_only)
     init = cls.__dict__.get("__init__")
     code = getattr(init, "__code__", None)
-    if code is None or code.co_filename != "<string>" or code.co_varnames[: code.co_argcount] != ("self", *names):
+    if code is None or code.co_filename != "<string>" or code.co_argcount != 1 + len(positional):
         return False
-    if bmplib_tp_alloc(<PyTypeObject*>cls) != <allocfunc>_generic_alloc:
-        return False
-    cdef PyMemberDescrObject* d
-    for name in names:
-        descr = cls.__dict__.get(name)
-        if type(descr) is not types.MemberDescriptorType or descr.__objclass__ is not cls:
-            return False
-        d = <PyMemberDescrObject*>(<PyObject*>descr)
-        if d.d_member.type != BMPLIB_T_OBJECT_EX or d.d_member.offset <= 0:
-            return False
-    return True
+    return code.co_varnames[: code.co_argcount + code.co_kwonlyargcount] == ("self", *positional, *keyword)
 
 
 cdef inline void _put(object o, Py_ssize_t off, object v):

@@ -42,8 +42,8 @@ cdef _Shape _Communities
 cdef _Shape _Large
 cdef _Shape _ExtCommunities
 cdef _Shape _ExtCommunity
-cdef _EShape _RouteTarget  # fields inherited from _AdminCommunity: _EShape (see _evpn.pxi)
-cdef _EShape _RouteOrigin
+cdef _Shape _RouteTarget  # fields inherited from _AdminCommunity (_Shape looks along the MRO)
+cdef _Shape _RouteOrigin
 cdef _Shape _Encapsulation
 cdef _Shape _MPReach
 cdef _Shape _MPNextHop
@@ -102,8 +102,8 @@ cdef int _init_update() except -1:
     _ExtCommunities = _Shape(ec.ExtendedCommunities, ("communities", "flags"))
     _ExtCommunity = _Shape(ec.ExtendedCommunity, ("type", "subtype", "value"))
     admin = ("type", "subtype", "global_admin", "local_admin")
-    _RouteTarget = _EShape(ec.RouteTarget, admin, _dataclass_init_ok(ec.RouteTarget, admin))
-    _RouteOrigin = _EShape(ec.RouteOrigin, admin, _dataclass_init_ok(ec.RouteOrigin, admin))
+    _RouteTarget = _Shape(ec.RouteTarget, admin)
+    _RouteOrigin = _Shape(ec.RouteOrigin, admin)
     _Encapsulation = _Shape(ec.Encapsulation, ("type", "subtype", "tunnel_type", "reserved"))
     _MPReach = _Shape(mp.MPReachNLRI, ("afi", "safi", "next_hop", "nlri", "reserved", "flags", "path_ids_guessed"))
     _MPNextHop = _Shape(mp.MPNextHop, ("raw",))
@@ -291,7 +291,7 @@ cdef object _ext_communities(bytes buf, const unsigned char* b, Py_ssize_t pos, 
             else:
                 g = _u32(b + pos + 2)
                 loc = _u16(b + pos + 6)
-            c = emk4(_RouteTarget if fn is _dec_rt else _RouteOrigin, t, st, g, loc)
+            c = mk4(_RouteTarget if fn is _dec_rt else _RouteOrigin, t, st, g, loc)
         elif fn is _dec_encap:
             tt = _u16(b + pos + 6)
             ttype = _TUNNELS.get(tt)
