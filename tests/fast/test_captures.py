@@ -80,7 +80,7 @@ def test_every_update_and_message(path: Path) -> None:
 @pytest.mark.frr_large(check=Lockstep)
 def test_frr_large_stream(frr_large: StreamWalk) -> None:
     """332k Route Monitoring messages through the stream decoder, item by
-    item, compiled against pure (about a minute on a 2-core machine: set
+    item, compiled against pure (about 15 s on a 2-core machine: set
     BMPLIB_SKIP_LARGE=1 to skip).  The compiled side is the session's shared
     walk over the file (tests.conftest.frr_large)."""
     assert frr_large.result(Lockstep).n >= 332_439
