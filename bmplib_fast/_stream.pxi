@@ -97,23 +97,29 @@ cdef object _peer_key(object peer, int ptype):
     return peer.key
 
 
-cdef object _next_direct(object self):
-    """The next Route Monitoring message of an exact BMPDecoder whose state is
-    read through its slots (or its error record), or _NOT_HANDLED for the
-    general path."""
-    cdef PyObject* v
+cdef inline void _set(_Slots s, object o, int i, str name, object v) except *:
+    """Set attribute *name* (slot *i* of *s*) of *o*."""
+    if s.direct and type(o) is s.cls:
+        _slot_set(o, s.off[i], v)
+    else:
+        setattr(o, name, v)
+
+
+cdef object _next_route_monitoring(object self):
+    """The next Route Monitoring message of the decoder (or its error record)
+    when a whole, well-framed one is buffered and the decoder is neither
+    stopped nor resynchronising, else _NOT_HANDLED for the general path.  An
+    exact BMPDecoder's state is read through its slots, a subclass's through
+    its attributes."""
     cdef Py_ssize_t pos, n, length
     cdef const unsigned char* p
-    if _slot(self, _DEC.off[D_ERROR]) != <PyObject*>None or _slot(self, _DEC.off[D_SKIP]) != <PyObject*>None:
+    if _get(_DEC, self, D_ERROR, "_error") is not None or _get(_DEC, self, D_SKIP, "_skip_start") is not None:
         return _NOT_HANDLED
-    v = _slot(self, _DEC.off[D_BUF])
-    if v == NULL or type(<object>v) is not bytearray:
+    buf = _get(_DEC, self, D_BUF, "_buf")
+    pos_obj = _get(_DEC, self, D_POS, "_pos")
+    if type(buf) is not bytearray or type(pos_obj) is not int:
         return _NOT_HANDLED
-    buf = <object>v
-    v = _slot(self, _DEC.off[D_POS])
-    if v == NULL or type(<object>v) is not int:
-        return _NOT_HANDLED
-    pos = <object>v
+    pos = pos_obj
     n = len(<bytearray>buf)
     if pos < 0 or n - pos < 48:
         return _NOT_HANDLED
@@ -121,18 +127,13 @@ cdef object _next_direct(object self):
     length = _u32(p + 1)
     if p[0] != 3 or p[5] != 0 or length < 48 or length > n - pos:
         return _NOT_HANDLED
-    v = _slot(self, _DEC.off[D_MAXLEN])
-    if v == NULL or type(<object>v) is not int or length > <object>v:
+    if length > _get(_DEC, self, D_MAXLEN, "max_message_length"):
         return _NOT_HANDLED
-    v = _slot(self, _DEC.off[D_BASE])
-    if v == NULL or _slot(self, _DEC.off[D_SESSIONS]) == NULL:
-        return _NOT_HANDLED
-    offset = <object>v + pos
-    sessions = <object>_slot(self, _DEC.off[D_SESSIONS])
+    offset = _get(_DEC, self, D_BASE, "_base") + pos
     data = PyBytes_FromStringAndSize(<const char*>p, length)
-    _slot_set(self, _DEC.off[D_POS], pos + length)
+    _set(_DEC, self, D_POS, "_pos", pos + length)
     try:
-        r = _stream_route_monitoring(data, sessions, offset)
+        r = _stream_route_monitoring(data, _get(_DEC, self, D_SESSIONS, "sessions"), offset)
     except Exception:
         r = None  # the pure path makes the error record
     if r is not None and r[0] is not None:
@@ -144,33 +145,9 @@ def stream_next(self):
     """:meth:`bmplib.BMPDecoder.__next__`, with the Route Monitoring path compiled."""
     if not _stream_ready:
         _init_stream()
-    cdef Py_ssize_t pos, n, length
-    cdef const unsigned char* p
-    cdef int mtype
-    if type(self) is _BMPDecoder and _DEC.direct:
-        msg = _next_direct(self)
-        if msg is not _NOT_HANDLED:
-            return msg
-    elif self._error is None and self._skip_start is None:
-        buf = self._buf
-        if type(buf) is bytearray:
-            pos = self._pos
-            n = len(<bytearray>buf)
-            if 0 <= pos and n - pos >= 48:
-                p = <const unsigned char*>PyByteArray_AS_STRING(buf) + pos
-                length = _u32(p + 1)
-                mtype = p[5]
-                if p[0] == 3 and mtype == 0 and 48 <= length <= n - pos and length <= self.max_message_length:
-                    data = PyBytes_FromStringAndSize(<const char*>p, length)
-                    self._pos = pos + length
-                    offset = self._base + pos
-                    try:
-                        r = _stream_route_monitoring(data, self.sessions, offset)
-                    except Exception:
-                        r = None  # the pure path makes the error record
-                    if r is not None and r[0] is not None:
-                        return r[0]
-                    return self._decode(data, offset)
+    msg = _next_route_monitoring(self)
+    if msg is not _NOT_HANDLED:
+        return msg
     item = self.next_item()
     if item is None:
         raise StopIteration
