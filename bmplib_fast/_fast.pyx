@@ -103,21 +103,29 @@ cdef class _Shape:
             return
         if cls.__new__ is not object.__new__ or bmplib_tp_alloc(<PyTypeObject*>cls) != <allocfunc>_generic_alloc:
             return
-        cdef PyMemberDescrObject* d
         cdef int i
         for i in range(len(names)):
-            descr = None
-            for k in cls.__mro__:  # the first class that defines the name is the one attribute access uses
-                if names[i] in k.__dict__:
-                    descr = k.__dict__[names[i]]
-                    break
-            if type(descr) is not types.MemberDescriptorType or descr.__objclass__ not in cls.__mro__:
+            self.off[i] = _member_offset(cls, names[i])
+            if self.off[i] < 0:
                 return
-            d = <PyMemberDescrObject*>(<PyObject*>descr)
-            if d.d_member.type != BMPLIB_T_OBJECT_EX or d.d_member.offset <= 0:
-                return
-            self.off[i] = d.d_member.offset
         self.direct = True
+
+
+cdef Py_ssize_t _member_offset(object cls, str name) except -2:
+    """The offset in instances of *cls* of the plain object slot that
+    attribute *name* reads (looked up along the MRO, as attribute access
+    does), or -1 when *name* is not such a slot."""
+    descr = None
+    for k in cls.__mro__:
+        if name in k.__dict__:
+            descr = k.__dict__[name]
+            break
+    if type(descr) is not types.MemberDescriptorType or descr.__objclass__ not in cls.__mro__:
+        return -1
+    cdef PyMemberDescrObject* d = <PyMemberDescrObject*>(<PyObject*>descr)
+    if d.d_member.type != BMPLIB_T_OBJECT_EX or d.d_member.offset <= 0:
+        return -1
+    return d.d_member.offset
 
 
 def shape_is_direct(cls, names):
@@ -159,8 +167,8 @@ cdef class _Slots:
     class *cls* (a stream decoder's state, a session table, a decoding
     context: objects the hot path reads on every message).
 
-    Direct when each name is a plain object slot defined by *cls* itself and
-    the class does not customise attribute access; the callers use it only
+    Direct when each name is a plain object slot of *cls* and the class does
+    not customise attribute access; the callers use it only
     for instances whose type is exactly *cls*, and take the attribute path
     (``getattr``) otherwise -- or when a slot is unset.  *writable*: the
     slots are also written, so ``__setattr__`` must be the default one."""
@@ -173,27 +181,17 @@ cdef class _Slots:
     def __init__(self, cls, names, writable=False):
         self.cls = cls
         self.n = len(names)
-        self.direct = _slots_ok(cls, names, writable)
+        self.direct = False
+        if len(names) > 12 or not isinstance(cls, type) or cls.__getattribute__ is not object.__getattribute__:
+            return
+        if writable and cls.__setattr__ is not object.__setattr__:
+            return
         cdef int i
-        if self.direct:
-            for i in range(self.n):
-                self.off[i] = (<PyMemberDescrObject*>(<PyObject*>cls.__dict__[names[i]])).d_member.offset
-
-
-def _slots_ok(cls, names, writable):
-    if len(names) > 12 or not isinstance(cls, type) or cls.__getattribute__ is not object.__getattribute__:
-        return False
-    if writable and cls.__setattr__ is not object.__setattr__:
-        return False
-    cdef PyMemberDescrObject* d
-    for name in names:
-        descr = cls.__dict__.get(name)
-        if type(descr) is not types.MemberDescriptorType or descr.__objclass__ is not cls:
-            return False
-        d = <PyMemberDescrObject*>(<PyObject*>descr)
-        if d.d_member.type != BMPLIB_T_OBJECT_EX or d.d_member.offset <= 0:
-            return False
-    return True
+        for i in range(self.n):
+            self.off[i] = _member_offset(cls, names[i])
+            if self.off[i] < 0:
+                return
+        self.direct = True
 
 
 cdef inline PyObject* _slot(object o, Py_ssize_t off):
