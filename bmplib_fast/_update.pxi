@@ -121,10 +121,9 @@ def shapes():
         _init_update()
     out = {}
     for s in (_PeerHeader, _Update, _Prefix, _Origin, _ASPath, _Segment, _NextHop, _MED, _LocalPref, _Communities,
-              _Large, _ExtCommunities, _ExtCommunity, _Encapsulation, _MPReach, _MPNextHop, _MPUnreach):
+              _Large, _ExtCommunities, _ExtCommunity, _RouteTarget, _RouteOrigin, _Encapsulation, _MPReach,
+              _MPNextHop, _MPUnreach):
         out[s.cls.__name__] = bool(s.direct)
-    out["RouteTarget"] = bool(_RouteTarget.direct)
-    out["RouteOrigin"] = bool(_RouteOrigin.direct)
     out.update(_evpn_shapes())
     return out
 
@@ -228,8 +227,7 @@ cdef object _mp_nlri(bytes buf, const unsigned char* b, Py_ssize_t pos, Py_ssize
     codec = _CODECS.get(key)
     if codec is None:
         return None
-    addpath = ctx.addpath
-    cdef bint path_id = key in addpath
+    cdef bint path_id = key in _get(_CTX, ctx, 1, "addpath")
     if codec is _EVPN_CODEC:
         try:
             return _evpn_nlri(buf, b, pos, end, path_id)
