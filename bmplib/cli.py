@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, BinaryIO, TextIO
 
+from bmplib import listen
 from bmplib.bmp.header import PeerHeader, Table
 from bmplib.bmp.messages import PeerDown, PeerUp, RouteMirroring, RouteMonitoring, StatisticsReport, UnknownMessage
 from bmplib.capture.decoder import CapturedItem, StreamGap, StreamInfo, plausible_header
@@ -641,6 +642,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_decode)
     s = sub.add_parser("summary", parents=[common], help="print a table of what the files hold")
     s.set_defaults(func=_cmd_summary)
+    listen.add_parser(sub)
     return parser
 
 
