@@ -274,6 +274,11 @@ class Collector:
         return [sock.getsockname()[:2] for sock in self._server.sockets]
 
     @property
+    def queued(self) -> int:
+        """Items decoded and waiting for the consumer."""
+        return self._queue.qsize()
+
+    @property
     def routers(self) -> list[Router]:
         """The routers connected now."""
         return [conn.router for conn in self._open.values()]

@@ -114,6 +114,8 @@ async def _listen(args: argparse.Namespace, write: Callable[[Output], None], flu
     try:
         async for out in collector:
             write(out)
+            if not collector.queued:  # caught up: what was written is visible to readers
+                flush()
             status.tick()
     finally:
         flush()
