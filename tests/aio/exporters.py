@@ -85,7 +85,17 @@ class GoBGP:
         conf = workdir / f"{name}.toml"
         conf.write_text(toml)
         self.process = Process(
-            ["gobgpd", "-f", str(conf), "-t", "toml", "-p", "--pprof-disable", "--api-hosts", f"127.0.0.1:{self.api_port}"],
+            [
+                "gobgpd",
+                "-f",
+                str(conf),
+                "-t",
+                "toml",
+                "-p",
+                "--pprof-disable",
+                "--api-hosts",
+                f"127.0.0.1:{self.api_port}",
+            ],
             workdir / f"{name}.log",
         )
         wait_for(lambda: self.cli("global", check=False).returncode == 0, f"{name}'s API")

@@ -37,7 +37,20 @@ class Listen:
         self.raw = workdir / f"{name}-raw"
         self.log = workdir / f"{name}.log"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bmplib", "listen", "--bind", "127.0.0.1", "--port", str(port), "--out", str(self.out), "--raw", str(self.raw)],
+            [
+                sys.executable,
+                "-m",
+                "bmplib",
+                "listen",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--out",
+                str(self.out),
+                "--raw",
+                str(self.raw),
+            ],
             cwd=ROOT,
             stderr=open(self.log, "wb"),
             env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -89,7 +102,21 @@ ANNOUNCE = [
     ("vpnv6", ["2001:db8:2::/48", "label", "101", "rd", "65001:1", "rt", "65001:1", "nexthop", "2001:db8::2"]),
     (
         "evpn",
-        ["macadv", "02:00:00:00:00:01", "10.3.0.1", "etag", "0", "label", "200", "rd", "65001:2", "rt", "65001:2", "nexthop", "127.0.0.2"],
+        [
+            "macadv",
+            "02:00:00:00:00:01",
+            "10.3.0.1",
+            "etag",
+            "0",
+            "label",
+            "200",
+            "rd",
+            "65001:2",
+            "rt",
+            "65001:2",
+            "nexthop",
+            "127.0.0.2",
+        ],
     ),
 ]
 
