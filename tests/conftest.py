@@ -46,8 +46,8 @@ LAB_CAPTURES = ("frr_mirror_mvpn", "gobgp_families")
 #: the message octets.  What went wrong: pcaps/README.md.
 KNOWN_FAULTS: dict[str, dict[int, str]] = {
     "gobgp_families": {
-        9218: "GoBGP 3.10 pre-policy copy of an IPv6 MUP ISD route: the 16-octet prefix "
-        "overwrote the next 8 octets (the EXTENDED_COMMUNITIES attribute header)",
+        9218: "GoBGP 3.10 pre-policy copy of an IPv6 MUP ISD route: 8 zero octets after "
+        "the /64 prefix where the EXTENDED_COMMUNITIES attribute header was",
     },
 }
 

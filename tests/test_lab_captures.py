@@ -152,12 +152,12 @@ WIRE_ISD6 = bytes.fromhex(
 
 
 def test_gobgp_families_mup_isd_pre_policy_fault() -> None:
-    """GoBGP 3.10 writes the prefix of a MUP ISD route (in its pre-policy
-    copy) with the whole address (4 or 16 octets) where the route holds only
-    the prefix's octets: what follows is overwritten with zeros.  IPv4 /24:
-    one octet, the flags of EXTENDED_COMMUNITIES (a problem bmplib reports);
-    IPv6 /64: eight, the attribute's header and first octets (the attributes
-    no longer parse: an error record)."""
+    """The pre-policy copies of GoBGP 3.10's MUP ISD routes differ from the
+    UPDATEs the feeder sent: the octets right after the prefix are zeros, as
+    many as a whole address has beyond the prefix's octets.  IPv4 /24: one
+    octet, the flags of EXTENDED_COMMUNITIES (a problem bmplib reports);
+    IPv6 /64: eight, that attribute's header and first octets (the
+    attributes no longer parse: an error record)."""
     pre = {m.offset: m for m in items("gobgp_families")}
     (fault,) = KNOWN_FAULTS["gobgp_families"]
     bad6 = pre[fault]
