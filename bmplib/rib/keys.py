@@ -129,7 +129,8 @@ def route_key(route: Any) -> Hashable:
     if t is RouteTargetMembership:
         return (route.length, route.packed, route.path_id)
     if t is UnknownNLRI:
-        return route.data
+        data: bytes = route.data
+        return data
     if getattr(route, "afi", None) == 25 and getattr(route, "safi", None) == 70:
         return _evpn_key(route)
     encode = getattr(route, "encode", None)
