@@ -392,9 +392,10 @@ class RIB:
             and prev is not None
             and prev.local_port == msg.local_port
             and prev.remote_port == msg.remote_port
-            and prev.sent_open == msg.sent_open
-            and prev.received_open == msg.received_open
-        )
+            and getattr(prev.sent_open, "bgp_id", None) == getattr(msg.sent_open, "bgp_id", None)
+            and getattr(prev.received_open, "bgp_id", None) == getattr(msg.received_open, "bgp_id", None)
+        )  # same session: the OPENs may differ (Huawei's Loc-RIB sends one Peer Up per family)
+        known = set(peer.families) if same else set()
         peer.peer_up = msg
         peer.local_address, peer.local_port, peer.remote_port = msg.local_address, msg.local_port, msg.remote_port
         for tlv in msg.tlvs:
@@ -403,10 +404,11 @@ class RIB:
         sent, received = msg.sent_open, msg.received_open
         if hasattr(sent, "families") and hasattr(received, "families"):
             ours = set(sent.families)
-            peer.families = [f for f in received.families if f in ours] or list(received.families)
+            fams = [f for f in received.families if f in ours] or list(received.families)
+            peer.families = sorted(known | set(fams))
             ctxs = contexts_from_opens(sent, received, loc_rib=ph.peer_type == 3)
-            peer.addpath_in = sorted(ctxs.adj_rib_in.addpath)
-            peer.addpath_out = sorted(ctxs.adj_rib_out.addpath)
+            peer.addpath_in = sorted(set(peer.addpath_in if same else ()) | ctxs.adj_rib_in.addpath)
+            peer.addpath_out = sorted(set(peer.addpath_out if same else ()) | ctxs.adj_rib_out.addpath)
             peer.asn4 = ctxs.adj_rib_in.asn4
         if same:
             return
