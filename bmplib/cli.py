@@ -643,6 +643,9 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("summary", parents=[common], help="print a table of what the files hold")
     s.set_defaults(func=_cmd_summary)
     listen.add_parser(sub)
+    from bmplib.rib.cli import add_commands  # `events` and `rib` live with bmplib.rib
+
+    add_commands(sub, common)
     return parser
 
 
