@@ -184,12 +184,17 @@ class FlowSpecPrefix:
         for IPv6.
     :ivar offset: the IPv6 offset in bits (RFC 8956 section 3.1), ``None``
         for an IPv4 prefix (which has no offset octet).
+    :ivar draft_layout: an IPv6 prefix with an offset whose ``packed`` holds
+        the whole prefix, ``ceil(length / 8)`` octets, as
+        draft-ietf-idr-flow-spec-v6-06 had it (GoBGP sends it so, tshark 4.0
+        reads it so) rather than RFC 8956's pattern (keyword-only).
     """
 
     type: FlowSpecComponentType | int
     length: int
     packed: bytes
     offset: int | None = None
+    draft_layout: bool = field(default=False, kw_only=True)
 
     @property
     def prefix(self) -> str:
@@ -197,6 +202,8 @@ class FlowSpecPrefix:
         bit position (``::1:0:0:0/64 offset 16``)."""
         if self.offset is None:
             return f"{_ip_text(1, self.packed)}/{self.length}"
+        if self.draft_layout:
+            return f"{_ip_text(2, self.packed)}/{self.length} offset {self.offset}"
         bits = self.length - self.offset
         value = int.from_bytes(self.packed, "big") >> max(len(self.packed) * 8 - bits, 0) if bits > 0 else 0
         address = (value << (128 - self.length)).to_bytes(16, "big") if self.length else bytes(16)
@@ -208,7 +215,7 @@ class FlowSpecPrefix:
 
     def __json__(self) -> dict[str, Any]:
         return {"type": _json_type(self.type), "prefix": self.prefix.split(" ")[0], "length": self.length,
-                "offset": self.offset, "pattern": self.packed.hex()}  # fmt: skip
+                "offset": self.offset, "pattern": self.packed.hex(), "draft_layout": self.draft_layout}  # fmt: skip
 
     def encode(self) -> bytes:
         if self.offset is None:
@@ -218,7 +225,8 @@ class FlowSpecPrefix:
         else:
             if not (0 <= self.offset < self.length <= 128 or self.offset == self.length == 0):
                 raise EncodeError("flowspec.prefix", f"IPv6 offset {self.offset} / length {self.length} out of range")
-            need, head = (self.length - self.offset + 7) >> 3, bytes((self.type, self.length, self.offset))
+            bits = self.length if self.draft_layout else self.length - self.offset
+            need, head = (bits + 7) >> 3, bytes((self.type, self.length, self.offset))
         if len(self.packed) != need:
             raise EncodeError("flowspec.prefix", f"/{self.length} needs {need} octets, got {len(self.packed)}")
         return head + self.packed
@@ -405,10 +413,11 @@ class _Unknown(Exception):
     """A component type the family does not define (internal)."""
 
 
-def _components(buf: bytes, p: int, q: int, afi: int, start: int) -> list[FlowSpecComponent]:
+def _components(buf: bytes, p: int, q: int, afi: int, start: int, draft: bool = False) -> list[FlowSpecComponent]:
     """The components in ``buf[p:q]``; :class:`_Unknown` with the reason at
     an undefined type, :class:`NLRIDecodeError` (at *start*) when one does
-    not fit."""
+    not fit.  *draft*: IPv6 prefixes with an offset carry the whole prefix
+    (draft-ietf-idr-flow-spec-v6-06) instead of RFC 8956's pattern."""
     layouts = _LAYOUTS[afi]
     out: list[FlowSpecComponent] = []
 
@@ -431,10 +440,11 @@ def _components(buf: bytes, p: int, q: int, afi: int, start: int) -> list[FlowSp
             if length > (128 if v6 else 32) or (offset is not None and not (offset < length or offset == length == 0)):
                 raise fail(f"{_type_text(t)} length {length}{f' / offset {offset}' if v6 else ''} is out of range")
             head = p + (3 if v6 else 2)
-            n = (length - (offset or 0) + 7) >> 3
+            whole = draft and bool(offset)
+            n = (length - (0 if whole else offset or 0) + 7) >> 3
             if head + n > q:
                 raise fail(f"{_type_text(t)} /{length} runs past the end of the NLRI")
-            out.append(FlowSpecPrefix(ctype, length, buf[head : head + n], offset))
+            out.append(FlowSpecPrefix(ctype, length, buf[head : head + n], offset, draft_layout=whole))
             p = head + n
         elif layout == _MAC:
             if p + 2 > q or p + 2 + buf[p + 1] > q:
@@ -457,6 +467,23 @@ def _components(buf: bytes, p: int, q: int, afi: int, start: int) -> list[FlowSp
                     break
             out.append(FlowSpecOperators(ctype, matches))
     return out
+
+
+def _parse(buf: bytes, p: int, q: int, afi: int, start: int) -> list[FlowSpecComponent]:
+    """The components by RFC 8956; for IPv6, when they do not parse so, by
+    draft-ietf-idr-flow-spec-v6-06 if the whole NLRI parses that way (see
+    docs/quirks.md), else the RFC outcome."""
+    try:
+        return _components(buf, p, q, afi, start)
+    except (_Unknown, NLRIDecodeError):
+        if afi == 2:
+            try:
+                components = _components(buf, p, q, afi, start, draft=True)
+            except (_Unknown, NLRIDecodeError):
+                components = []
+            if any(isinstance(c, FlowSpecPrefix) and c.draft_layout for c in components):
+                return components
+        raise
 
 
 def decode_flowspec_nlri(
@@ -493,7 +520,7 @@ def decode_flowspec_nlri(
             rd = RouteDistinguisher(buf[body : body + 8])
             p = body + 8
         try:
-            components = _components(buf, p, q, afi, start)
+            components = _parse(buf, p, q, afi, start)
         except _Unknown as exc:
             out.append(UnknownFlowSpecRoute(family, buf[body:q], str(exc), path_id=pid, long_length=long_length))
         else:
