@@ -75,6 +75,16 @@ FLOWSPEC_V6_RFC_OFFSET = [
 ]
 FLOWSPEC_VPN_V4 = [fs(rd0(65300, 10) + h("01 18 0a 04 00")), fs(rd0(65300, 11) + h("01 18 0a 05 00 05 81 35"))]
 FLOWSPEC_VPN_V6 = [fs(rd0(65300, 12) + h("01 40 00") + ip6("2001:db8:3::")[:8])]
+#: L2VPN (draft-ietf-idr-flowspec-l2vpn-03 numbering, as GoBGP): destination MAC, Ethernet type ==IPv4, VLAN ==100
+FLOWSPEC_L2VPN = [
+    fs(rd0(65300, 13) + h("10 06 02 00 00 00 00 01") + h("0e 91 08 00") + h("15 81 64")),
+    fs(
+        rd0(65300, 14)
+        + h("0f 06 02 00 00 00 00 02")
+        + h("11 81 aa 12 81 aa 13 81 03 14 b1 00 00 00 01 02 03 04 05")
+        + h("16 81 05 17 91 00 c8 18 81 07")
+    ),
+]
 FLOWSPEC_UNKNOWN = [fs(h("01 18 0a 01 01 7f 01 02 03"))]  # type 127: undefined
 
 # traffic actions (RFC 8955 section 7): rate-bytes, rate-packets, action, redirect x3, marking
@@ -140,6 +150,7 @@ MESSAGES: list[tuple[str, int, int, bytes, bytes, bytes]] = [
     ("flowspec-v6-rfc-offset", 2, 133, b"", FLOWSPEC_V6_RFC_OFFSET[0], b""),
     ("flowspec-vpn-v4", 1, 134, b"", b"".join(FLOWSPEC_VPN_V4), b""),
     ("flowspec-vpn-v6", 2, 134, b"", b"".join(FLOWSPEC_VPN_V6), b""),
+    ("flowspec-l2vpn", 25, 134, b"", b"".join(FLOWSPEC_L2VPN), b""),
     ("flowspec-unknown-type", 1, 133, b"", b"".join(FLOWSPEC_UNKNOWN), b""),
     ("vpls", 25, 65, ip4("192.0.2.40"), b"".join(VPLS), b""),
     ("mdt", 1, 66, ip4("192.0.2.1"), b"".join(MDT), b""),

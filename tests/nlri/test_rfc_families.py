@@ -84,7 +84,9 @@ def test_against_tshark() -> None:
         mp = _mp(msg)
         assert (mp.afi, mp.safi) == (afi, safi)
         block = _tshark_mp(t)
-        if safi in (133, 134):
+        if afi == 25 and safi == 134:
+            assert "Unknown SAFI (134) for AFI 25" in block  # tshark 4.0 has no L2VPN FlowSpec
+        elif safi in (133, 134):
             components += check_flowspec(mp.nlri, block)
         elif safi == 65:
             check_vpls(mp.nlri, block)
@@ -101,6 +103,7 @@ def test_against_tshark() -> None:
         "flowspec-v6-rfc-offset": 1,
         "flowspec-vpn-v4": 2,
         "flowspec-vpn-v6": 1,
+        "flowspec-l2vpn": 2,
         "flowspec-unknown-type": 1,
         "vpls": 2,
         "mdt": 1,
@@ -183,7 +186,7 @@ def test_flowspec_ipv6_draft_layout() -> None:
 
 
 def test_flowspec_unknown_component_type() -> None:
-    msg = _messages()[5]
+    msg = _messages()[6]
     (route,) = _mp(msg).nlri
     assert isinstance(route, UnknownFlowSpecRoute)
     assert route.reason == "component type 127 is not defined for AFI 1 (at NLRI octet 6)"
@@ -193,20 +196,35 @@ def test_flowspec_unknown_component_type() -> None:
 
 def test_vpls_mdt_mvpn_rtc_models() -> None:
     msgs = _messages()
-    vpls = _mp(msgs[6]).nlri
+    vpls = _mp(msgs[7]).nlri
     assert isinstance(vpls[0], VPLSRoute) and isinstance(vpls[1], VPLSAutoDiscovery)
     assert str(vpls[0]) == "65400:6:ve 6:offset 1:size 8:label 10732"
     assert str(vpls[1]) == "65400:7:192.0.2.40"
-    (mdt,) = _mp(msgs[7]).nlri
+    (mdt,) = _mp(msgs[8]).nlri
     assert isinstance(mdt, MDTRoute) and str(mdt) == "65000:1:192.0.2.1:232.0.0.1"
-    mvpn: list[MVPNRoute] = _mp(msgs[8]).nlri
+    mvpn: list[MVPNRoute] = _mp(msgs[9]).nlri
     assert [r.route_type for r in mvpn] == [1, 2, 3, 3, 4, 5, 6, 7]
     assert str(mvpn[3]) == "[3][65000:1][S *][G *][192.0.2.51]"
     leaf = mvpn[4]
     assert isinstance(leaf, LeafAD) and isinstance(leaf.route_key, SPMSIAD) and leaf.route_key == mvpn[2]
     assert str(leaf) == "[4][key [3][65000:1][S 192.0.2.99][G 232.1.1.1][192.0.2.51]][192.0.2.52]"
-    assert [r.family for r in _mp(msgs[9]).nlri] == [(2, 5), (2, 5)]
-    rtc = _mp(msgs[10]).nlri
+    assert [r.family for r in _mp(msgs[10]).nlri] == [(2, 5), (2, 5)]
+    rtc = _mp(msgs[11]).nlri
     assert all(isinstance(r, RouteTargetMembership) and r.family == (2, 132) for r in rtc)
     assert [str(r) for r in rtc] == ["65000:65000:100", "default"]
     assert bmplib.to_json(rtc[0])["family"] == "ipv6-rtc"
+
+
+def test_l2vpn_flowspec() -> None:
+    """draft-ietf-idr-flowspec-l2vpn-03 as GoBGP numbers it (types 14-24,
+    MACs as length + octets); tshark 4.0 does not dissect AFI 25 / SAFI 134."""
+    routes = _mp(_messages()[5]).nlri
+    assert [str(r) for r in routes] == [
+        "rd 65300:13 destination-mac 02:00:00:00:00:01 ethernet-type ==2048 vlan-id ==100",
+        "rd 65300:14 source-mac 02:00:00:00:00:02 llc-dsap ==170 llc-ssap ==170 llc-control ==3 snap ==4328719365 "
+        "vlan-cos ==5 inner-vlan-id ==200 inner-vlan-cos ==7",
+    ]
+    assert [r.encode() for r in routes] == rfc.FLOWSPEC_L2VPN
+    j = bmplib.to_json(routes[0])
+    assert j["family"] == "l2vpn-flowspec"
+    assert j["components"][0] == {"type": "destination_mac", "mac": "02:00:00:00:00:01"}
