@@ -79,7 +79,8 @@ def test_one_record_per_route_of_every_capture(name: str) -> None:
         if u is not None and item.type == 0:
             want += len(u.announced) + len(u.withdrawn)
     recs = list(iter_routes(path))
-    assert len(recs) == want > 0
+    assert len(recs) == want
+    assert want > 0 or "mirror" in name  # a Route Mirroring capture holds no Route Monitoring
     assert all(r.source == str(path) for r in recs)
     # the same capture as pcap: the same routes, with the router's address
     pcap = list(iter_routes(path.with_suffix(".pcap")))
