@@ -32,9 +32,10 @@ from bmplib.bmp.header import PeerHeader, Table
 from bmplib.bmp.messages import PeerDown, PeerUp, RouteMirroring, RouteMonitoring, StatisticsReport, UnknownMessage
 from bmplib.capture.decoder import CapturedItem, StreamGap, StreamInfo, plausible_header
 from bmplib.errors import DecodeError, FramingError
-from bmplib.files import detect_format, iter_stream
+from bmplib.files import detect_format, iter_openbmp, iter_stream
 from bmplib.json import to_json
 from bmplib.nlri.registry import family_name
+from bmplib.openbmp import OpenBMPItem
 from bmplib.pcap import CaptureReader, CaptureStats
 from bmplib.stream import DEFAULT_MAX_MESSAGE_LENGTH, ErrorRecord, SkippedBytes
 
@@ -282,7 +283,7 @@ class Source:
         self.format = detect_format(head)
         if self.format == "bmp" and (len(head) < 6 or not plausible_header(head, 0, DEFAULT_MAX_MESSAGE_LENGTH)):
             raise BadInput("not a BMP stream, pcap or pcapng file")
-        if self.format != "bmp":
+        if self.format not in ("bmp", "openbmp"):
             self.reader = CaptureReader(fh, ports=ports)
         self.truncated = False
 
@@ -290,6 +291,9 @@ class Source:
         """Stream items or :class:`CapturedItem` objects."""
         if self.reader is not None:
             yield from self.reader
+            return
+        if self.format == "openbmp":
+            yield from iter_openbmp(self.fh)
             return
         for item in iter_stream(self.fh):
             if isinstance(item, SkippedBytes) and item.reason == _TRUNCATED:
@@ -332,7 +336,7 @@ def _run(
                 progress = _Progress(show_progress, path, fh, sys.stderr)
                 for x in src.items():
                     progress.tick()
-                    item = x.item if isinstance(x, CapturedItem) else x
+                    item = x.item if isinstance(x, (CapturedItem, OpenBMPItem)) else x
                     if not filt.active or filt(item):
                         handle(src, x, item)
                 progress.done()

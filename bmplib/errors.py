@@ -17,6 +17,7 @@ __all__ = [
     "FramingError",
     "InternalDecodeError",
     "NLRIDecodeError",
+    "OpenBMPDecodeError",
 ]
 
 
@@ -76,6 +77,13 @@ class NLRIDecodeError(BGPDecodeError):
     """NLRI of some address family could not be parsed."""
 
     layer = "nlri"
+
+
+class OpenBMPDecodeError(DecodeError):
+    """An OpenBMP binary header (the wrapping of a BMP message on OpenBMP's
+    Kafka topics) is malformed."""
+
+    layer = "openbmp"
 
 
 class CaptureError(DecodeError):

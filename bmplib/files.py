@@ -10,10 +10,12 @@ from typing import Any, BinaryIO, Union
 
 from bmplib.capture.reader import PCAP_MAGICS, PCAPNG_MAGIC
 from bmplib.errors import CaptureError
+from bmplib.openbmp import MAGIC as OPENBMP_MAGIC
+from bmplib.openbmp import OpenBMPDecoder, OpenBMPItem
 from bmplib.pcap import CapturedItem, iter_capture
 from bmplib.stream import BMPDecoder, StreamItem
 
-__all__ = ["CAPTURE_OPTIONS", "FileItem", "detect_format", "iter_file", "iter_fileobj", "iter_stream"]
+__all__ = ["CAPTURE_OPTIONS", "FileItem", "detect_format", "iter_file", "iter_fileobj", "iter_openbmp", "iter_stream"]
 
 CHUNK = 1 << 20
 
@@ -22,12 +24,16 @@ CHUNK = 1 << 20
 CAPTURE_OPTIONS = frozenset({"ports", "max_out_of_order", "detect_window"})
 
 #: What :func:`iter_file` yields: stream items for a raw BMP stream,
-#: :class:`~bmplib.pcap.CapturedItem` objects for a capture.
-FileItem = Union[StreamItem, CapturedItem]
+#: :class:`~bmplib.pcap.CapturedItem` objects for a capture,
+#: :class:`~bmplib.openbmp.OpenBMPItem` objects for OpenBMP records.
+FileItem = Union[StreamItem, CapturedItem, OpenBMPItem]
 
 
 def detect_format(head: bytes) -> str:
-    """``"pcap"``, ``"pcapng"`` or ``"bmp"`` from the first 4 octets."""
+    """``"pcap"``, ``"pcapng"``, ``"openbmp"`` (OpenBMP binary records) or
+    ``"bmp"`` from the first 4 octets."""
+    if head[:4] == OPENBMP_MAGIC:
+        return "openbmp"
     if head[:4] in PCAP_MAGICS:
         return "pcap"
     if head[:4] == PCAPNG_MAGIC:
@@ -38,6 +44,19 @@ def detect_format(head: bytes) -> str:
 def iter_stream(fileobj: Any, **decoder_options: Any) -> Iterator[StreamItem]:
     """Decode a raw BMP stream read from a binary file object."""
     dec = BMPDecoder(**decoder_options)
+    while True:
+        chunk = fileobj.read(CHUNK)
+        if not chunk:
+            break
+        dec.feed(chunk)
+        yield from dec
+    dec.close()
+    yield from dec
+
+
+def iter_openbmp(fileobj: Any, **decoder_options: Any) -> Iterator[OpenBMPItem]:
+    """Decode a file of OpenBMP records (:mod:`bmplib.openbmp`)."""
+    dec = OpenBMPDecoder(**decoder_options)
     while True:
         chunk = fileobj.read(CHUNK)
         if not chunk:
@@ -66,13 +85,16 @@ def iter_fileobj(fileobj: BinaryIO, **options: Any) -> Iterator[FileItem]:
     fmt = detect_format(_peek(fileobj))
     if fmt == "bmp":
         yield from iter_stream(fileobj, **{k: v for k, v in options.items() if k not in CAPTURE_OPTIONS})
+    elif fmt == "openbmp":
+        yield from iter_openbmp(fileobj, **{k: v for k, v in options.items() if k not in CAPTURE_OPTIONS})
     else:
         yield from iter_capture(fileobj, **{k: v for k, v in options.items() if k != "resync"})
 
 
 def iter_file(path: str | Path, **options: Any) -> Iterator[FileItem]:
     """Decode every BMP message in the file at *path*: a raw BMP stream, a
-    pcap or a pcapng capture (told apart by their magic numbers).
+    pcap or a pcapng capture, or OpenBMP records (told apart by their magic
+    numbers).
 
     A raw stream yields messages, error records and skip records in stream
     order.  A capture yields :class:`~bmplib.pcap.CapturedItem` objects: the
