@@ -18,6 +18,7 @@ __all__ = [
     "InternalDecodeError",
     "NLRIDecodeError",
     "OpenBMPDecodeError",
+    "ProxyDecodeError",
 ]
 
 
@@ -84,6 +85,13 @@ class OpenBMPDecodeError(DecodeError):
     Kafka topics) is malformed."""
 
     layer = "openbmp"
+
+
+class ProxyDecodeError(DecodeError):
+    """A PROXY protocol header (HAProxy, versions 1 and 2) expected at the
+    start of a stream is missing or malformed."""
+
+    layer = "proxy"
 
 
 class CaptureError(DecodeError):

@@ -22,6 +22,7 @@ from bmplib.bmp.constants import MessageType, lookup
 from bmplib.bmp.header import BMP_VERSION, COMMON_HEADER, COMMON_HEADER_LENGTH, PEER_HEADER_LENGTH
 from bmplib.bmp.messages import BMPMessage, PeerDown, PeerUp, decode_message
 from bmplib.errors import DecodeError, FramingError, InternalDecodeError
+from bmplib.proxy import ProxyHeader, decode_proxy_header
 from bmplib.session import SessionTable
 
 __all__ = ["BMPDecoder", "DEFAULT_MAX_MESSAGE_LENGTH", "ErrorRecord", "SkippedBytes", "StreamItem"]
@@ -130,6 +131,12 @@ class BMPDecoder:
     :param asn_guess: when no session table is given, build one that retries
         an AS_PATH with the other AS width when it does not parse (and marks
         the result as guessed); see :class:`~bmplib.session.SessionTable`.
+    :param proxy: the stream starts with a PROXY protocol header (v1 or v2,
+        :mod:`bmplib.proxy`), put there by a load balancer or relay: it is
+        read first and kept in :attr:`proxy_header` (the router's address is
+        its ``source_address``); stream offsets still count from the first
+        octet fed.  A stream that does not start with one stops with a
+        :class:`~bmplib.FramingError`.
     """
 
     # slots: bmplib_fast reads the state of an exact BMPDecoder through them
@@ -140,9 +147,11 @@ class BMPDecoder:
         "_eof",
         "_error",
         "_pos",
+        "_proxy_buf",
         "_skip_reason",
         "_skip_start",
         "max_message_length",
+        "proxy_header",
         "resync",
         "sessions",
     )
@@ -155,6 +164,7 @@ class BMPDecoder:
         track_sessions: bool = True,
         sessions: SessionTable | None = None,
         asn_guess: bool = False,
+        proxy: bool = False,
     ) -> None:
         if max_message_length < COMMON_HEADER_LENGTH + PEER_HEADER_LENGTH:
             raise ValueError("max_message_length is below the size of a per-peer header")
@@ -170,12 +180,17 @@ class BMPDecoder:
         self._skip_start: int | None = None  # stream offset where a skip began
         self._skip_reason = ""
         self._eof = False
+        #: the PROXY protocol header read from the start of the stream (``proxy=True``)
+        self.proxy_header: ProxyHeader | None = None
+        self._proxy_buf: bytearray | None = bytearray() if proxy else None
 
     # -- input -----------------------------------------------------------
     def feed(self, data: bytes | bytearray | memoryview) -> None:
         """Append *data* to the stream."""
         if self._eof:
             raise ValueError("feed() after close()")
+        if self._proxy_buf is not None:
+            data = self._read_proxy(data)
         keep = self._pos if self._skip_start is None else self._skip_start - self._base
         if keep and keep >= len(self._buf) // 2:
             del self._buf[:keep]
@@ -188,6 +203,28 @@ class BMPDecoder:
         left: a pending skip, and the octets of a truncated last message as a
         :class:`SkippedBytes` record."""
         self._eof = True
+        if self._proxy_buf and self._error is None:
+            self._error = FramingError("the stream ends inside its PROXY protocol header", 0, bytes(self._proxy_buf))
+
+    def _read_proxy(self, data: bytes | bytearray | memoryview) -> bytes | bytearray | memoryview:
+        """Collect the PROXY header (``proxy=True``); return the octets after it."""
+        assert self._proxy_buf is not None
+        if self._error is not None:
+            return b""
+        buf = self._proxy_buf
+        buf += data
+        try:
+            found = decode_proxy_header(buf)
+        except DecodeError as exc:
+            self._error = FramingError(f"{exc.reason} (proxy=True)", exc.offset, exc.data)
+            self._proxy_buf = bytearray()
+            return b""
+        if found is None:
+            return b""
+        self.proxy_header, length = found
+        self._proxy_buf = None
+        self._base += length
+        return bytes(buf[length:])
 
     # -- state -----------------------------------------------------------
     @property
