@@ -21,6 +21,7 @@ from bmplib import _impl
 from bmplib.bmp.constants import MessageType, lookup
 from bmplib.bmp.header import BMP_VERSION, COMMON_HEADER, COMMON_HEADER_LENGTH, PEER_HEADER_LENGTH
 from bmplib.bmp.messages import BMPMessage, PeerDown, PeerUp, decode_message
+from bmplib.bmp.v4 import BMPV4_VERSION, BMPv4Message, RouteMonitoringV4, decode_v4_message
 from bmplib.errors import DecodeError, FramingError, InternalDecodeError
 from bmplib.proxy import ProxyHeader, decode_proxy_header
 from bmplib.session import SessionTable
@@ -81,14 +82,14 @@ class SkippedBytes:
         return None
 
 
-StreamItem = Union[BMPMessage, ErrorRecord, SkippedBytes]
+StreamItem = Union[BMPMessage, RouteMonitoringV4, BMPv4Message, ErrorRecord, SkippedBytes]
 
 
 def framing_problem(buf: bytes | bytearray, pos: int, max_length: int) -> str | None:
     """Why the common header at *pos* is unacceptable, or ``None`` if it is.
     Needs 6 octets at *pos*."""
     version, length, msg_type = COMMON_HEADER.unpack_from(buf, pos)
-    if version != BMP_VERSION:
+    if version != BMP_VERSION and version != BMPV4_VERSION:
         return f"BMP version {version} is not 3"
     if length < COMMON_HEADER_LENGTH:
         return f"BMP length {length} is below the 6-octet common header"
@@ -276,10 +277,9 @@ class BMPDecoder:
                     continue
                 return self._end_skip()
             version, length, msg_type = COMMON_HEADER.unpack_from(buf, pos)
-            if (
-                version == BMP_VERSION
-                and (48 if msg_type in _PER_PEER_TYPES else 6) <= length <= self.max_message_length
-            ):
+            if (version == BMP_VERSION or version == BMPV4_VERSION) and (
+                48 if msg_type in _PER_PEER_TYPES else 6
+            ) <= length <= self.max_message_length:
                 problem = None
             else:
                 problem = framing_problem(buf, pos, self.max_message_length)
@@ -322,7 +322,12 @@ class BMPDecoder:
     def _decode(self, data: bytes, offset: int) -> StreamItem:
         sessions = self.sessions
         try:
-            msg = decode_message(data, contexts=sessions.context_for if sessions is not None else None)
+            if data[0] == BMPV4_VERSION:
+                msg: BMPMessage | RouteMonitoringV4 | BMPv4Message = decode_v4_message(
+                    data, contexts=sessions.context_for if sessions is not None else None
+                )
+            else:
+                msg = decode_message(data, contexts=sessions.context_for if sessions is not None else None)
         except DecodeError as exc:
             return ErrorRecord(offset, lookup(MessageType, data[5]), exc, data)
         except (IndexError, ValueError, TypeError, KeyError, OverflowError, RecursionError, struct.error) as exc:
@@ -330,8 +335,10 @@ class BMPDecoder:
             err = InternalDecodeError(f"{type(exc).__name__}: {exc}", 0, data)
             return ErrorRecord(offset, lookup(MessageType, data[5]), err, data)
         msg.offset = offset
-        if sessions is not None and isinstance(msg, (PeerUp, PeerDown)):
-            sessions.observe(msg)
+        if sessions is not None:
+            inner = msg.message if isinstance(msg, BMPv4Message) else msg
+            if isinstance(inner, (PeerUp, PeerDown)):
+                sessions.observe(inner)
         return msg
 
 
