@@ -34,10 +34,11 @@ from bmplib.bmp.header import PeerHeader, Table
 from bmplib.bmp.messages import PeerDown, PeerUp, RouteMirroring, RouteMonitoring, StatisticsReport, UnknownMessage
 from bmplib.capture.decoder import CapturedItem, StreamGap, StreamInfo, plausible_header
 from bmplib.errors import DecodeError, FramingError
-from bmplib.files import LiveInput, detect_format, iter_stream, open_input
+from bmplib.files import LiveInput, detect_format, iter_openbmp, iter_stream, open_input
 from bmplib.json import dumps, dumps_pure, to_json
 from bmplib.json import reference_to_json as to_json_pure
 from bmplib.nlri.registry import family_name
+from bmplib.openbmp import OpenBMPItem
 from bmplib.pcap import CaptureReader, CaptureStats
 from bmplib.stream import DEFAULT_MAX_MESSAGE_LENGTH, ErrorRecord, SkippedBytes
 
@@ -381,9 +382,14 @@ class Source:
         if self.format == "empty":
             return
         it: Iterator[Any]
-        it = iter(self.reader) if self.reader is not None else iter_stream(self.input, resync=self.resync)
+        if self.reader is not None:
+            it = iter(self.reader)
+        elif self.format == "openbmp":
+            it = iter_openbmp(self.input)
+        else:
+            it = iter_stream(self.input, resync=self.resync)
         for item in it:
-            inner: Any = item.item if type(item) is CapturedItem else item
+            inner: Any = item.item if type(item) in (CapturedItem, OpenBMPItem) else item
             kind = type(inner)
             if kind is SkippedBytes:
                 if inner.reason in _TRUNCATED_REASONS:
@@ -463,7 +469,7 @@ def run_inputs(args: argparse.Namespace, handle: Handler, finish: Callable[[Sour
                 tick = progress.tick
                 for x in src.items():
                     tick()
-                    item = x.item if type(x) is CapturedItem else x
+                    item = x.item if type(x) in (CapturedItem, OpenBMPItem) else x
                     if not filt.active or filt(item):
                         handle(src, x, item)
         except BrokenPipeError:

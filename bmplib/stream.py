@@ -21,7 +21,9 @@ from bmplib import _impl
 from bmplib.bmp.constants import MessageType, lookup
 from bmplib.bmp.header import BMP_VERSION, COMMON_HEADER, COMMON_HEADER_LENGTH, PEER_HEADER_LENGTH
 from bmplib.bmp.messages import BMPMessage, PeerDown, PeerUp, decode_message
+from bmplib.bmp.v4 import BMPV4_VERSION, BMPv4Message, RouteMonitoringV4, decode_v4_message
 from bmplib.errors import DecodeError, FramingError, InternalDecodeError
+from bmplib.proxy import ProxyHeader, decode_proxy_header
 from bmplib.session import SessionTable
 
 __all__ = ["BMPDecoder", "DEFAULT_MAX_MESSAGE_LENGTH", "ErrorRecord", "SkippedBytes", "StreamItem"]
@@ -80,16 +82,14 @@ class SkippedBytes:
         return None
 
 
-StreamItem = Union[BMPMessage, ErrorRecord, SkippedBytes]
+StreamItem = Union[BMPMessage, RouteMonitoringV4, BMPv4Message, ErrorRecord, SkippedBytes]
 
 
 def framing_problem(buf: bytes | bytearray, pos: int, max_length: int) -> str | None:
     """Why the common header at *pos* is unacceptable, or ``None`` if it is.
     Needs 6 octets at *pos*."""
     version, length, msg_type = COMMON_HEADER.unpack_from(buf, pos)
-    if version != BMP_VERSION:
-        if version == 4:
-            return "BMP version 4 (draft-ietf-grow-bmp-tlv) is not supported: this decoder reads BMP version 3"
+    if version != BMP_VERSION and version != BMPV4_VERSION:
         return f"BMP version {version} is not 3"
     if length < COMMON_HEADER_LENGTH:
         return f"BMP length {length} is below the 6-octet common header"
@@ -217,6 +217,12 @@ class BMPDecoder:
     :param asn_guess: when no session table is given, build one that retries
         an AS_PATH with the other AS width when it does not parse (and marks
         the result as guessed); see :class:`~bmplib.session.SessionTable`.
+    :param proxy: the stream starts with a PROXY protocol header (v1 or v2,
+        :mod:`bmplib.proxy`), put there by a load balancer or relay: it is
+        read first and kept in :attr:`proxy_header` (the router's address is
+        its ``source_address``); stream offsets still count from the first
+        octet fed.  A stream that does not start with one stops with a
+        :class:`~bmplib.FramingError`.
     """
 
     # slots: bmplib_fast reads the state of an exact BMPDecoder through them
@@ -227,9 +233,11 @@ class BMPDecoder:
         "_eof",
         "_error",
         "_pos",
+        "_proxy_buf",
         "_skip_reason",
         "_skip_start",
         "max_message_length",
+        "proxy_header",
         "resync",
         "sessions",
     )
@@ -242,6 +250,7 @@ class BMPDecoder:
         track_sessions: bool = True,
         sessions: SessionTable | None = None,
         asn_guess: bool = False,
+        proxy: bool = False,
     ) -> None:
         if max_message_length < COMMON_HEADER_LENGTH + PEER_HEADER_LENGTH:
             raise ValueError("max_message_length is below the size of a per-peer header")
@@ -257,12 +266,17 @@ class BMPDecoder:
         self._skip_start: int | None = None  # stream offset where a skip began
         self._skip_reason = ""
         self._eof = False
+        #: the PROXY protocol header read from the start of the stream (``proxy=True``)
+        self.proxy_header: ProxyHeader | None = None
+        self._proxy_buf: bytearray | None = bytearray() if proxy else None
 
     # -- input -----------------------------------------------------------
     def feed(self, data: bytes | bytearray | memoryview) -> None:
         """Append *data* to the stream."""
         if self._eof:
             raise ValueError("feed() after close()")
+        if self._proxy_buf is not None:
+            data = self._read_proxy(data)
         keep = self._pos if self._skip_start is None else self._skip_start - self._base
         if keep and keep >= len(self._buf) // 2:
             del self._buf[:keep]
@@ -275,6 +289,28 @@ class BMPDecoder:
         left: a pending skip, and the octets of a truncated last message as a
         :class:`SkippedBytes` record."""
         self._eof = True
+        if self._proxy_buf and self._error is None:
+            self._error = FramingError("the stream ends inside its PROXY protocol header", 0, bytes(self._proxy_buf))
+
+    def _read_proxy(self, data: bytes | bytearray | memoryview) -> bytes | bytearray | memoryview:
+        """Collect the PROXY header (``proxy=True``); return the octets after it."""
+        assert self._proxy_buf is not None
+        if self._error is not None:
+            return b""
+        buf = self._proxy_buf
+        buf += data
+        try:
+            found = decode_proxy_header(buf)
+        except DecodeError as exc:
+            self._error = FramingError(f"{exc.reason} (proxy=True)", exc.offset, exc.data)
+            self._proxy_buf = bytearray()
+            return b""
+        if found is None:
+            return b""
+        self.proxy_header, length = found
+        self._proxy_buf = None
+        self._base += length
+        return bytes(buf[length:])
 
     # -- state -----------------------------------------------------------
     @property
@@ -343,10 +379,9 @@ class BMPDecoder:
                     continue
                 return self._end_skip()
             version, length, msg_type = COMMON_HEADER.unpack_from(buf, pos)
-            if (
-                version == BMP_VERSION
-                and (48 if msg_type in _PER_PEER_TYPES else 6) <= length <= self.max_message_length
-            ):
+            if (version == BMP_VERSION or version == BMPV4_VERSION) and (
+                48 if msg_type in _PER_PEER_TYPES else 6
+            ) <= length <= self.max_message_length:
                 problem = None
             else:
                 problem = framing_problem(buf, pos, self.max_message_length)
@@ -389,7 +424,12 @@ class BMPDecoder:
     def _decode(self, data: bytes, offset: int) -> StreamItem:
         sessions = self.sessions
         try:
-            msg = decode_message(data, contexts=sessions.context_for if sessions is not None else None)
+            if data[0] == BMPV4_VERSION:
+                msg: BMPMessage | RouteMonitoringV4 | BMPv4Message = decode_v4_message(
+                    data, contexts=sessions.context_for if sessions is not None else None
+                )
+            else:
+                msg = decode_message(data, contexts=sessions.context_for if sessions is not None else None)
         except DecodeError as exc:
             return ErrorRecord(offset, lookup(MessageType, data[5]), exc, data)
         except (IndexError, ValueError, TypeError, KeyError, OverflowError, RecursionError, struct.error) as exc:
@@ -397,8 +437,10 @@ class BMPDecoder:
             err = InternalDecodeError(f"{type(exc).__name__}: {exc}", 0, data)
             return ErrorRecord(offset, lookup(MessageType, data[5]), err, data)
         msg.offset = offset
-        if sessions is not None and isinstance(msg, (PeerUp, PeerDown)):
-            sessions.observe(msg)
+        if sessions is not None:
+            inner = msg.message if isinstance(msg, BMPv4Message) else msg
+            if isinstance(inner, (PeerUp, PeerDown)):
+                sessions.observe(inner)
         return msg
 
 
