@@ -15,6 +15,7 @@ import bmplib
 from bmplib.bgp.attributes import ExtendedCommunities
 from bmplib.bgp.attributes.extended_communities import Redirect
 from bmplib.bgp.attributes.flowspec_communities import TrafficAction, TrafficMarking, TrafficRate
+from bmplib.bgp.attributes.vpls_communities import Layer2Info
 from bmplib.bmp.messages import RouteMirroring
 from bmplib.nlri.flowspec import FlowSpecPrefix, FlowSpecRoute
 from bmplib.nlri.mvpn import IntraASIPMSIAD
@@ -185,3 +186,30 @@ def test_frr_mirrored_mvpn_against_tshark() -> None:
         if hasattr(t.message, "announced")
     ]
     assert mirrored == [routes]
+
+
+def test_vpls_layer2_info_against_tshark() -> None:
+    """ExaBGP's Layer2 Info communities (RFC 4761 section 3.2.4) against
+    tshark; GoBGP re-encodes them with the reserved octets zeroed in its
+    post-policy and Loc-RIB copies (docs/quirks.md)."""
+    msgs = list(bmplib.iter_file(PCAPS / "gobgp_families.bmp"))
+    tshark = tshark_bmp_messages(load_tshark("gobgp_families"))
+    seen = []
+    for msg, t in zip(msgs, tshark):
+        update = getattr(msg, "update", None)
+        if update is None or not any(getattr(r, "family", None) == (25, 65) for r in update.announced):
+            continue
+        ext = next(a for a in update.attributes if isinstance(a, ExtendedCommunities))
+        attr = next(
+            a for a in find_all(t, "bgp.update.path_attribute") if a["bgp.update.path_attribute.type_code"] == "16"
+        )
+        assert check_traffic_communities(ext.communities, attr) == 1
+        seen.append((msg.peer.table.value, [str(c) for c in ext.communities if isinstance(c, Layer2Info)]))
+    assert seen == [
+        ("adj-rib-in-pre", ["l2info:19:0:1500:111"]),
+        ("adj-rib-in-post", ["l2info:19:0:1500:0"]),
+        ("loc-rib", ["l2info:19:0:1500:0"]),
+        ("adj-rib-in-pre", ["l2info:5:3:9000:0"]),
+        ("adj-rib-in-post", ["l2info:5:3:9000:0"]),
+        ("loc-rib", ["l2info:5:3:9000:0"]),
+    ]
