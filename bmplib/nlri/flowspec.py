@@ -35,6 +35,7 @@ re-encodes byte for byte.  The text form follows the RFC's terms::
 from __future__ import annotations
 
 import enum
+import itertools
 import socket
 from dataclasses import dataclass, field
 from typing import Any, Union
@@ -334,6 +335,13 @@ class FlowSpecRoute(_FlowSpecBase):
     rd: RouteDistinguisher | None = None
     path_id: int | None = field(default=None, kw_only=True)
     long_length: bool = field(default=False, kw_only=True)
+
+    @property
+    def ordered(self) -> bool:
+        """RFC 8955 section 4.2: each component type at most once, in
+        increasing order (bmplib decodes the NLRI either way)."""
+        types = [int(c.type) for c in self.components]
+        return all(a < b for a, b in itertools.pairwise(types))
 
     def component(self, type_: int) -> FlowSpecComponent | None:
         """The first component of *type_*, or ``None``."""

@@ -156,3 +156,13 @@ def test_decode_context_is_not_needed() -> None:
     codec = lookup(1, 66)
     assert codec is not None
     assert codec.decode(rfc.MDT[0], 0, 17, False, DecodeContext(asn4=False)) == [MDTRoute(RD, "192.0.2.1", "232.0.0.1")]
+
+
+def test_flowspec_component_order() -> None:
+    """RFC 8955 section 4.2 wants increasing types; an NLRI that breaks it
+    still decodes and re-encodes as received, and says so."""
+    wire = bytes.fromhex("08 04 81 19 01 18 c0 00 02")
+    (route,) = decode_flowspec_nlri(wire, 0, len(wire), (1, 133))
+    assert isinstance(route, FlowSpecRoute) and not route.ordered and route.encode() == wire
+    (good,) = decode_flowspec_nlri(rfc.FLOWSPEC_V4[1], 0, len(rfc.FLOWSPEC_V4[1]), (1, 133))
+    assert isinstance(good, FlowSpecRoute) and good.ordered
