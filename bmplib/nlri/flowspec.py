@@ -207,6 +207,7 @@ class FlowSpecPrefix:
             return f"{_ip_text(2, self.packed)}/{self.length} offset {self.offset}"
         bits = self.length - self.offset
         value = int.from_bytes(self.packed, "big") >> max(len(self.packed) * 8 - bits, 0) if bits > 0 else 0
+        value &= (1 << max(bits, 0)) - 1  # an object built with too few octets still prints
         address = (value << (128 - self.length)).to_bytes(16, "big") if self.length else bytes(16)
         text = f"{_ip_text(2, address)}/{self.length}"
         return f"{text} offset {self.offset}" if self.offset else text
