@@ -33,8 +33,14 @@ other      (kept raw)                            :class:`UnknownAttribute`
 """
 
 # the attributes and extended communities of the VPN / EVPN families register
-# themselves on import (PMSI_TUNNEL 22, BGP Prefix-SID 40, EVPN and FlowSpec communities)
-from bmplib.bgp.attributes import evpn_communities, flowspec_communities, pmsi_tunnel, prefix_sid  # noqa: F401
+# themselves on import (PMSI_TUNNEL 22, BGP Prefix-SID 40, EVPN, FlowSpec and VPLS communities)
+from bmplib.bgp.attributes import (  # noqa: F401
+    evpn_communities,
+    flowspec_communities,
+    pmsi_tunnel,
+    prefix_sid,
+    vpls_communities,
+)
 from bmplib.bgp.attributes.aspath import (
     AS_TRANS,
     Aggregator,
