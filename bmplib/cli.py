@@ -389,7 +389,7 @@ class Source:
         else:
             it = iter_stream(self.input, resync=self.resync)
         for item in it:
-            inner: Any = item.item if type(item) in (CapturedItem, OpenBMPItem) else item
+            inner: Any = item.item if isinstance(item, (CapturedItem, OpenBMPItem)) else item
             kind = type(inner)
             if kind is SkippedBytes:
                 if inner.reason in _TRUNCATED_REASONS:
