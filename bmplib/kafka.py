@@ -57,8 +57,11 @@ __all__ = [
     "KafkaStats",
     "family_topic",
     "kafka_records",
+    "parsed_records",
     "peer_hash",
+    "raw_record",
     "router_hash",
+    "topics",
 ]
 
 log = logging.getLogger("bmplib.kafka")
