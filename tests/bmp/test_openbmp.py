@@ -5,10 +5,9 @@ field from the published layout around the messages of a real capture."""
 
 from __future__ import annotations
 
-import json
-
 import hashlib
 import io
+import json
 import socket
 import struct
 from pathlib import Path
