@@ -134,7 +134,7 @@ def test_evpn_captures_route_keys() -> None:
 
 
 def test_addpath_paths_are_separate_routes() -> None:
-    rib, events = replay(PCAPS / "gobgp_addpath.bmp")
+    _rib, events = replay(PCAPS / "gobgp_addpath.bmp")
     pre = [e.route for e in events if e.name == "route_added" and e.route.table.value == "adj-rib-in-pre"]
     by_prefix: Counter[str] = Counter(r.nlri.prefix for r in pre)
     multi = [p for p, n in by_prefix.items() if n > 1]

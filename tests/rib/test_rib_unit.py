@@ -51,7 +51,7 @@ def test_mac_moved_with_mac_mobility_sequence_and_sticky() -> None:
                 [_mac_route("65002:1", "aa:bb:cc:00:00:01")], next_hop="192.0.2.2",
                 extended_communities=[MACMobility(0x06, 0x00, 0x01, 0, 1)],
             ),
-        ),  # fmt: skip
+        ),
     ]
     rib = RIB()
     events = [e for m in _decode(_wire(msgs)) for e in rib.apply(m)]
@@ -283,7 +283,8 @@ def test_replaying_a_session_after_a_reconnect_adds_nothing(session: list[Any]) 
     for r in rib.routes():
         ph = b.peer_header(r.peer.address, r.peer.asn, post_policy=r.table.value.endswith("post"))
         nh = "192.0.2.9" if ":" not in r.text else "2001:db8::9"
-        dump.append(b.route_monitoring(ph, b.update([r.text], next_hop=nh, as_path=[65001], med=r.attributes.get(4).med)))
+        med = r.attributes.get(4).med
+        dump.append(b.route_monitoring(ph, b.update([r.text], next_hop=nh, as_path=[65001], med=med)))
     events = [e for m in _decode(_wire(dump)) for e in rib.apply(m)]
     events += rib.complete_redump("router")
     assert [e for e in events if e.name in ("route_added", "route_changed", "route_withdrawn")] == []
