@@ -145,6 +145,16 @@ class RIB:
         new TCP connection of the same router starts a reconnect."""
         events: list[Any] = []
         capture_time: float | None = None
+        if type(item) is RouteMonitoring:  # the common case first
+            r = self.routers.get(router if router is not None else DEFAULT_ROUTER) or self.router(
+                router if router is not None else DEFAULT_ROUTER
+            )
+            header = item.peer
+            ts_us = header.timestamp_sec * 1_000_000 + header.timestamp_usec
+            if r.redump:
+                self._grace(r, ts_us / 1e6, events)
+            self._route_monitoring(r, item, ts_us, events)
+            return events
         if isinstance(item, CapturedItem):
             name = router if router is not None else item.flow.src
             r = self.routers.get(name) or self.router(name)
@@ -242,15 +252,18 @@ class RIB:
         if fams is None:
             fams = peer.tables[table] = {}
         reach = unreach = None
-        plain: list[Any] = []
-        for a in u.attributes:
-            c = a.type_code
-            if c == 14 and type(a) is MPReachNLRI:
-                reach = a
-            elif c == 15 and type(a) is MPUnreachNLRI:
-                unreach = a
-            elif type(a) is not MalformedAttribute:
-                plain.append(a)
+        plain: list[Any] = u.attributes
+        codes = [a.type_code for a in plain]
+        if 14 in codes or 15 in codes or u.problems:
+            plain = []
+            for a in u.attributes:
+                c = a.type_code
+                if c == 14 and type(a) is MPReachNLRI:
+                    reach = a
+                elif c == 15 and type(a) is MPUnreachNLRI:
+                    unreach = a
+                elif type(a) is not MalformedAttribute:
+                    plain.append(a)
         before = len(events)
         ts = (ts_us, ts_us / 1e6)
         if u.problems:
