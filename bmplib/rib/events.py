@@ -205,8 +205,8 @@ class EndOfRib(_PeerEvent):
 class MacMoved:
     """An EVPN MAC/IP route for a MAC already known from another next hop or
     Ethernet segment (RFC 7432 section 15): old and new next hop, ESI, MAC
-    Mobility sequence number (0 when the community is absent) and sticky
-    flag; ``route`` is the new route."""
+    Mobility sequence number (``None`` when the route has no MAC Mobility
+    community) and the new route's sticky flag; ``route`` is the new route."""
 
     __slots__ = (
         "mac", "new_esi", "new_next_hop", "new_sequence", "old_esi", "old_next_hop", "old_sequence", "route",
@@ -219,8 +219,8 @@ class MacMoved:
         route: Route,
         time: float | None,
         mac: str,
-        old: tuple[str | None, str, int],
-        new: tuple[str | None, str, int],
+        old: tuple[str | None, str, int | None],
+        new: tuple[str | None, str, int | None],
         sticky: bool,
     ) -> None:
         self.route = route

@@ -262,7 +262,7 @@ class Router:
         self.last_time = 0.0
         self.connection: Any = None
         #: (MAC, Ethernet tag) -> (next hop, ESI raw, sequence, sticky, last seen, ip)
-        self.macs: dict[tuple[str, int], tuple[str | None, bytes, int, bool, float, str | None]] = {}
+        self.macs: dict[tuple[str, int], tuple[str | None, bytes, int | None, bool, float, str | None]] = {}
 
     def __repr__(self) -> str:
         return f"Router({self.name!r}, {len(self.peers)} peers)"

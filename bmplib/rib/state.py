@@ -536,7 +536,8 @@ class RIB:
         homed, another next hop) is a move (RFC 7432 section 15)."""
         nlri = route.nlri
         attrs = route.attributes
-        seq, sticky = 0, False
+        seq: int | None = None
+        sticky = False
         for c in attrs.extended_communities:
             if isinstance(c, MACMobility):
                 seq, sticky = c.sequence, c.sticky

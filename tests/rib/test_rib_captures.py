@@ -196,3 +196,27 @@ def test_pmacct_captures(name: str) -> None:
     assert peers
     if "locrib" in name:
         assert any(r.table.value == "loc-rib" for r in rib.routes()) or any(p.peer_type == 3 for p in rib.peers())
+
+
+def test_gobgp_families_mac_moves() -> None:
+    """pcaps/gobgp_families: 02:11:22:33:44:10 moves 192.0.2.30 -> .31 -> .30 -> .31, GoBGP adding MAC
+    Mobility sequence numbers none -> 0 -> 1 -> 5 (the last set through the API), then a sticky MAC."""
+    rib, events = replay(PCAPS / "gobgp_families.bmp")
+    moves = [e for e in events if e.name == "mac_moved"]
+    # each move is seen once per router, in the first table that shows it (pre-policy)
+    assert [(m.mac, m.old_next_hop, m.new_next_hop, m.old_sequence, m.new_sequence) for m in moves] == [
+        ("02:11:22:33:44:10", "192.0.2.30", "192.0.2.31", None, 0),
+        ("02:11:22:33:44:10", "192.0.2.31", "192.0.2.30", 0, 1),
+        ("02:11:22:33:44:10", "192.0.2.30", "192.0.2.31", 1, 5),
+    ]
+    assert all(m.route.table.value == "adj-rib-in-pre" and not m.sticky for m in moves)
+    assert moves[0].__json__()["event"] == "mac_moved"
+    sticky = [
+        e for e in events if e.name == "route_added" and getattr(e.route.nlri, "mac", None) == "02:11:22:33:44:5c"
+    ]
+    assert sticky
+    from bmplib.bgp.attributes.evpn_communities import MACMobility
+
+    mm = [c for c in sticky[0].route.attributes.extended_communities if isinstance(c, MACMobility)]
+    assert [(c.sequence, c.sticky) for c in mm] == [(0, True)]
+    assert rib.mac_last_seen("02:11:22:33:44:10") is not None

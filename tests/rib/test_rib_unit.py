@@ -59,7 +59,7 @@ def test_mac_moved_with_mac_mobility_sequence_and_sticky() -> None:
     assert len(moved) == 1
     mv = moved[0]
     assert (mv.mac, mv.old_next_hop, mv.new_next_hop) == ("aa:bb:cc:00:00:01", "192.0.2.1", "192.0.2.2")
-    assert (mv.old_sequence, mv.new_sequence, mv.sticky) == (0, 1, True)
+    assert (mv.old_sequence, mv.new_sequence, mv.sticky) == (None, 1, True)
     assert mv.__json__()["event"] == "mac_moved"
     assert rib.mac_last_seen("aa:bb:cc:00:00:01") == 1010.0
     assert rib.ip_last_seen("10.1.1.5") == 1010.0
