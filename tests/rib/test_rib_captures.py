@@ -216,6 +216,8 @@ def test_pmacct_captures(name: str) -> None:
 
 def test_pmacct_huawei_loc_rib_and_peer_up_per_table() -> None:
     rib, events = _pmacct(PMACCT[0])
+    # 18 Peer Up messages (one per table, and per family for Loc-RIB): one event per peer
+    assert len([e for e in events if e.name == "peer_up"]) == len(rib.peers()) == 5
     assert rib.counts(("table",)) == {("adj-rib-in-pre",): 68, ("loc-rib",): 16}
     locrib = [p for p in rib.peers() if p.peer_type == 3]
     assert len(locrib) == 3  # one Loc-RIB instance per VRF (distinguisher)
