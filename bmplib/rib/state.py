@@ -44,6 +44,7 @@ from typing import Any
 
 from bmplib.bgp.attributes import MalformedAttribute, MPReachNLRI, MPUnreachNLRI
 from bmplib.bgp.attributes.evpn_communities import MACMobility
+from bmplib.bgp.update import Update
 from bmplib.bmp.constants import PeerUpTLVType
 from bmplib.bmp.header import Table
 from bmplib.bmp.messages import Initiation, PeerDown, PeerUp, RouteMonitoring, StatisticsReport, Termination
@@ -239,9 +240,11 @@ class RIB:
         return p
 
     def _route_monitoring(self, r: Router, msg: Any, ts_us: int, events: list[Any]) -> None:
-        u = msg.update
-        if u is None:
-            return
+        u = msg.bgp
+        if type(u) is not Update:
+            u = msg.update
+            if u is None:
+                return
         ph = msg.peer
         key = (ph.peer_type, ph.distinguisher, ph.address)
         peer = r.peers.get(key)
@@ -339,10 +342,9 @@ class RIB:
                     if nlri is not None:
                         v = (v, nlri)
                     stored[key] = v
-                    route = Route(store, key, v)
-                    events.append(RouteAdded(route, when))
+                    events.append(RouteAdded(store, key, v, when))
                     if nlri is not None and self.track_macs and type(nlri) is MACIPAdvertisement:
-                        self._mac(store, route, when, events)
+                        self._mac(store, Route(store, key, v), when, events)
                     continue
                 if _same(old, attrs, nlri):
                     stored[key] = old  # re-sent unchanged after a reconnect
@@ -355,11 +357,10 @@ class RIB:
             if nlri is not None:
                 v = (v, nlri)
             stored[key] = v
-            route = Route(store, key, v)
             old_attrs, old_nlri = self.pool.view(value_parts(old)[0]), value_parts(old)[1]
-            events.append(RouteChanged(route, when, old_attrs, old_nlri, _diff(self.pool, old, v)))
+            events.append(RouteChanged(store, key, v, when, old_attrs, old_nlri, _diff(self.pool, old, v)))
             if nlri is not None and self.track_macs and type(nlri) is MACIPAdvertisement:
-                self._mac(store, route, when, events)
+                self._mac(store, Route(store, key, v), when, events)
 
     def _withdraw(
         self, peer: Peer, table: Table, family: tuple[int, int], routes: list[Any], ts: tuple[int, float],
@@ -384,7 +385,7 @@ class RIB:
                 continue
             _, nlri, _, _, changes = value_parts(old)
             store.history[key] = changes + 1
-            events.append(RouteWithdrawn(Route(store, key, old), when, WithdrawCause.EXPLICIT))
+            events.append(RouteWithdrawn(store, key, old, when, WithdrawCause.EXPLICIT))
             if self.track_macs and type(nlri) is MACIPAdvertisement:
                 self._mac_gone(store, nlri, when)
 
@@ -412,7 +413,7 @@ class RIB:
     ) -> None:
         append = events.append
         for key, v in routes.items():
-            append(RouteWithdrawn(Route(store, key, v), ts, cause))
+            append(RouteWithdrawn(store, key, v, ts, cause))
         history = store.history
         for key, v in routes.items():
             history[key] = value_parts(v)[4] + 1
