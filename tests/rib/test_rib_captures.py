@@ -259,3 +259,20 @@ def test_gobgp_families_mac_moves() -> None:
     mm = [c for c in sticky[0].route.attributes.extended_communities if isinstance(c, MACMobility)]
     assert [(c.sequence, c.sticky) for c in mm] == [(0, True)]
     assert rib.mac_last_seen("02:11:22:33:44:10") is not None
+
+
+@pytest.mark.parametrize("name", CAPTURES)
+def test_stored_attributes_come_back_equal(name: str) -> None:
+    """Attribute sets are stored compactly and rebuilt on access: equal to the decoded ones."""
+    rib = RIB()
+    for item in bmplib.iter_file(PCAPS / f"{name}.bmp"):
+        for ev in rib.apply(item):
+            if ev.name in ("route_added", "route_changed"):
+                u = item.update
+                plain = [a for a in u.attributes if a.type_code not in (14, 15)]
+                attrs = ev.route.attributes
+                assert list(attrs.attributes) == plain
+                assert [a.encode() for a in attrs.attributes] == [a.encode() for a in plain]
+                mp = u.mp_reach
+                classic = ev.route.family == (1, 1) and u.nlri
+                assert attrs.mp_next_hop == (None if mp is None or classic else mp.next_hop)

@@ -18,6 +18,7 @@ from bmplib.nlri.evpn import MACIPAdvertisement
 from bmplib.nlri.inet import InetPrefix
 from bmplib.nlri.rd import RouteDistinguisher
 from bmplib.rib import RIB, WithdrawCause, inet_key, inet_prefix
+from bmplib.testing.strategies import updates
 
 
 def _wire(msgs: list[Any]) -> bytes:
@@ -289,3 +290,17 @@ def test_replaying_a_session_after_a_reconnect_adds_nothing(session: list[Any]) 
     events += rib.complete_redump("router")
     assert [e for e in events if e.name in ("route_added", "route_changed", "route_withdrawn")] == []
     assert _state(rib) == before
+
+
+@settings(max_examples=200, deadline=None)
+@given(updates())
+def test_attribute_pool_round_trip(u: Any) -> None:
+    from bmplib.rib.model import AttributePool
+
+    pool = AttributePool()
+    plain = [a for a in u.attributes if a.type_code not in (14, 15) and type(a).__name__ != "MalformedAttribute"]
+    mp = u.mp_reach
+    idx = pool.intern(plain, None if mp is None else mp.next_hop)
+    view = pool.view(idx)  # rebuilt from the stored octets (intern keeps no objects)
+    assert [a.encode() for a in view.attributes] == [a.encode() for a in plain]
+    assert pool.intern(list(view.attributes), view.mp_next_hop) == idx
