@@ -13,6 +13,7 @@ ESI, gateway... are attributes of the route, RFC 7432 / RFC 8277).
 from __future__ import annotations
 
 import marshal
+import struct
 from collections.abc import Hashable, Iterator
 from typing import Any
 
@@ -96,46 +97,64 @@ class PathAttributes:
         return [value_to_json(a) for a in self.attributes]
 
 
+def _u32s(values: Any) -> bytes:
+    """32-bit numbers as 4 octets each (struct.error if one does not fit)."""
+    n = len(values)
+    st = _U32S.get(n)
+    if st is None:
+        st = struct.Struct(f"!{n}I")
+    return st.pack(*values)
+
+
+def _from_u32s(raw: bytes) -> tuple[int, ...]:
+    return struct.unpack(f"!{len(raw) >> 2}I", raw)
+
+
+_U32S = {n: struct.Struct(f"!{n}I") for n in range(16)}
+
+
 def _attr_key(a: Any) -> tuple[Any, ...]:
-    """Plain values (ints, strings, tuples, octets) equal for two attributes
+    """Plain values (ints, strings, octets, tuples) equal for two attributes
     exactly when their wire forms are equal, from which :func:`_rebuild`
-    makes the attribute again; the common attributes without encoding them."""
+    makes the attribute again; the common attributes without encoding them.
+    The first value is ``type code << 8 | flags`` (0 for an encoded one)."""
     t = type(a)
     if t is Origin:
-        return (1, a.flags, int(a.origin))
+        return (256 | a.flags, int(a.origin))
     if t is ASPath:
-        return (2, a.flags, a.asn4, a.guessed, *[(int(s.type), tuple(s.asns)) for s in a.segments])
+        return (512 | a.flags, a.asn4, a.guessed, *[(int(s.type), _u32s(s.asns)) for s in a.segments])
     if t is NextHop:
-        return (3, a.flags, a.next_hop)
+        return (768 | a.flags, a.next_hop)
     if t is Communities:
-        return (8, a.flags, tuple(a.values))
+        return (2048 | a.flags, _u32s(a.values))
     if t is MultiExitDisc:
-        return (4, a.flags, a.med)
+        return (1024 | a.flags, a.med)
     if t is LocalPref:
-        return (5, a.flags, a.local_pref)
+        return (1280 | a.flags, a.local_pref)
     if t is LargeCommunities:
-        return (32, a.flags, *[tuple(v) for v in a.values])
+        return (8192 | a.flags, _u32s([x for v in a.values for x in v]))
     return (0, a.encode())
 
 
 def _rebuild(key: tuple[Any, ...], ctx: DecodeContext) -> Any:
     """The attribute an :func:`_attr_key` was made from."""
-    code, flags = key[0], key[1]
+    code, flags = key[0] >> 8, key[0] & 0xFF
     if code == 1:
-        return Origin(lookup(OriginType, key[2]), flags)
+        return Origin(lookup(OriginType, key[1]), flags)
     if code == 2:
-        segments = [ASPathSegment(lookup(SegmentType, st), asns) for st, asns in key[4:]]
-        return ASPath(segments, key[2], flags, key[3])
+        segments = [ASPathSegment(lookup(SegmentType, st), _from_u32s(asns)) for st, asns in key[3:]]
+        return ASPath(segments, key[1], flags, key[2])
     if code == 3:
-        return NextHop(key[2], flags)
+        return NextHop(key[1], flags)
     if code == 8:
-        return Communities(key[2], flags)
+        return Communities(_from_u32s(key[1]), flags)
     if code == 4:
-        return MultiExitDisc(key[2], flags)
+        return MultiExitDisc(key[1], flags)
     if code == 5:
-        return LocalPref(key[2], flags)
+        return LocalPref(key[1], flags)
     if code == 32:
-        return LargeCommunities(list(key[2:]), flags)
+        it = iter(_from_u32s(key[1]))
+        return LargeCommunities(list(zip(it, it, it)), flags)
     raw: bytes = key[1]
     body = b"\0\0" + len(raw).to_bytes(2, "big") + raw
     return decode_update(body, 0, len(body), ctx).attributes[0]
@@ -164,7 +183,10 @@ class AttributePool:
 
     def intern(self, attributes: list[Any], mp_next_hop: MPNextHop | None) -> int:
         """The index of the set of *attributes* (+ MP next hop)."""
-        keys = tuple([_attr_key(a) for a in attributes])
+        try:
+            keys = tuple([_attr_key(a) for a in attributes])
+        except struct.error:  # a number too big for its field: such a set is kept encoded
+            keys = tuple([(0, a.encode()) for a in attributes])
         fast = keys if mp_next_hop is None else (keys, mp_next_hop.raw)
         idx = self._recent.get(fast)
         if idx is not None:
