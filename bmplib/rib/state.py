@@ -147,14 +147,8 @@ class RIB:
         events: list[Any] = []
         capture_time: float | None = None
         if type(item) is RouteMonitoring:  # the common case first
-            r = self.routers.get(router if router is not None else DEFAULT_ROUTER) or self.router(
-                router if router is not None else DEFAULT_ROUTER
-            )
-            header = item.peer
-            ts_us = header.timestamp_sec * 1_000_000 + header.timestamp_usec
-            if r.redump:
-                self._grace(r, ts_us / 1e6, events)
-            self._route_monitoring(r, item, ts_us, events)
+            name = router if router is not None else DEFAULT_ROUTER
+            self._monitoring(self.routers.get(name) or self.router(name), item, events)
             return events
         if isinstance(item, CapturedItem):
             name = router if router is not None else item.flow.src
@@ -171,11 +165,7 @@ class RIB:
             msg = item
         t = type(msg)
         if t is RouteMonitoring:
-            ph = msg.peer
-            ts_us = ph.timestamp_sec * 1_000_000 + ph.timestamp_usec
-            if r.redump:
-                self._grace(r, ts_us / 1e6, events)
-            self._route_monitoring(r, msg, ts_us, events)
+            self._monitoring(r, msg, events)
             return events
         ph = getattr(msg, "peer", None)
         if ph is not None and hasattr(ph, "timestamp"):
@@ -238,6 +228,13 @@ class RIB:
         if p is None:
             p = r.peers[key] = Peer(r, ph)
         return p
+
+    def _monitoring(self, r: Router, msg: Any, events: list[Any]) -> None:
+        ph = msg.peer
+        ts_us = ph.timestamp_sec * 1_000_000 + ph.timestamp_usec
+        if r.redump:
+            self._grace(r, ts_us / 1e6, events)
+        self._route_monitoring(r, msg, ts_us, events)
 
     def _route_monitoring(self, r: Router, msg: Any, ts_us: int, events: list[Any]) -> None:
         u = msg.bgp
