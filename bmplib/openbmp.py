@@ -219,8 +219,9 @@ class OpenBMPRecord:
 
     def messages(self) -> list[StreamItem]:
         """The BMP messages of :attr:`payload` (normally exactly one), decoded
-        without session context; a cut message ends as a skip record."""
-        dec = BMPDecoder()
+        without session context; octets that do not frame as BMP, or a cut
+        message, come as skip records."""
+        dec = BMPDecoder(resync=True)
         dec.feed(self.payload)
         dec.close()
         return list(dec)
