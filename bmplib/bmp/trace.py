@@ -29,7 +29,8 @@ from typing import Any, ClassVar, Union
 
 from bmplib.bgp.attributes.attr_set import decode_attribute_list
 from bmplib.bmp.constants import lookup
-from bmplib.bmp.header import COMMON_HEADER_LENGTH, decode_address16, encode_common_header
+from bmplib.bmp.header import COMMON_HEADER_LENGTH, decode_address16, encode_address16, encode_common_header
+from bmplib.bmp.tlv import decode_text, encode_text, encode_tlv
 from bmplib.errors import BMPDecodeError, DecodeError, EncodeError
 from bmplib.nlri.rd import RouteDistinguisher
 from bmplib.session import DecodeContext
@@ -88,31 +89,6 @@ class PolicyClass(enum.IntEnum):
     ROUTE_WITHDRAW = 8
 
 
-def _tlv(t: int, value: bytes) -> bytes:
-    if not 0 <= t <= 0xFFFF:
-        raise EncodeError("tlv.type", f"{t} does not fit 2 octets")
-    if len(value) > 0xFFFF:
-        raise EncodeError("tlv.value", f"{len(value)} octets do not fit a 2-octet length")
-    return _TLV.pack(t, len(value)) + value
-
-
-def _address16(text: str, name: str) -> bytes:
-    try:
-        if ":" in text:
-            return socket.inet_pton(socket.AF_INET6, text)
-        return _ZERO12 + socket.inet_pton(socket.AF_INET, text)
-    except (OSError, TypeError) as exc:
-        raise EncodeError(name, f"not an IP address: {text!r}") from exc
-
-
-def _text(raw: bytes) -> str:
-    return raw.decode("utf-8", "surrogateescape")
-
-
-def _octets(text: str) -> bytes:
-    return text.encode("utf-8", "surrogateescape")
-
-
 @dataclass(slots=True)
 class TraceTLV:
     """An event TLV kept raw (unknown type, or a value not of its type's shape)."""
@@ -121,7 +97,7 @@ class TraceTLV:
     value: bytes
 
     def encode(self) -> bytes:
-        return _tlv(self.type, self.value)
+        return encode_tlv(self.type, self.value)
 
 
 @dataclass(slots=True)
@@ -140,7 +116,7 @@ class VRFTableTLV:
     def encode(self) -> bytes:
         if not 0 <= self.table_id <= 0xFFFFFFFF:
             raise EncodeError("table_id", f"{self.table_id} does not fit 4 octets")
-        return _tlv(self.TYPE, _U32.pack(self.table_id) + _octets(self.name))
+        return encode_tlv(self.TYPE, _U32.pack(self.table_id) + encode_text(self.name))
 
 
 @dataclass(slots=True)
@@ -152,7 +128,7 @@ class PolicyEntry:
     flags: int
 
     def encode(self) -> bytes:
-        name, item = _octets(self.name), _octets(self.item_id)
+        name, item = encode_text(self.name), encode_text(self.item_id)
         if len(name) > 0xFFFF or len(item) > 0xFFFF or not 0 <= self.flags <= 0xFF:
             raise EncodeError("policy", "a name, item ID or flags value does not fit its field")
         return _ITEM.pack(len(name), len(item)) + name + item + bytes([self.flags])
@@ -198,8 +174,8 @@ class PolicyTLV:
         except (OSError, TypeError) as exc:
             raise EncodeError("peer_router_id", f"not an IPv4 address: {self.peer_router_id!r}") from exc
         head = _POLICY.pack(self.flags, len(self.policies), self.policy_class,
-                            _address16(self.peer_address, "peer_address"), rid, self.peer_as)  # fmt: skip
-        return _tlv(self.TYPE, head + b"".join(p.encode() for p in self.policies))
+                            encode_address16(self.peer_address, "peer_address"), rid, self.peer_as)  # fmt: skip
+        return encode_tlv(self.TYPE, head + b"".join(p.encode() for p in self.policies))
 
 
 @dataclass(slots=True)
@@ -210,7 +186,7 @@ class AttributesTLV:
     attributes: list[Any]
 
     def encode(self) -> bytes:
-        return _tlv(self.type, b"".join(a.encode() for a in self.attributes))
+        return encode_tlv(self.type, b"".join(a.encode() for a in self.attributes))
 
 
 @dataclass(slots=True)
@@ -226,7 +202,7 @@ class StringTLV:
         return TraceTLVType(self.TYPE)
 
     def encode(self) -> bytes:
-        return _tlv(self.TYPE, _octets(self.text))
+        return encode_tlv(self.TYPE, encode_text(self.text))
 
 
 EventTLV = Union[VRFTableTLV, PolicyTLV, AttributesTLV, StringTLV, TraceTLV]
@@ -310,7 +286,7 @@ class RoutePolicyTrace:
                                    ("events", len(self.events), 0xFF), ("events", len(events), 0xFFFF)):  # fmt: skip
             if not 0 <= value <= limit:
                 raise EncodeError(name, f"{value} does not fit its field")
-        body = _HEAD.pack(self.flags, self.distinguisher, self.prefix_length, _address16(self.prefix, "prefix"),
+        body = _HEAD.pack(self.flags, self.distinguisher, self.prefix_length, encode_address16(self.prefix, "prefix"),
                           self.route_origin, len(self.events), len(events)) + events  # fmt: skip
         return encode_common_header(COMMON_HEADER_LENGTH + len(body), ROUTE_POLICY_TRACE) + body
 
@@ -328,7 +304,7 @@ def _decode_policy(buf: bytes, vs: int, ve: int) -> PolicyTLV | None:
         p += _ITEM.size
         if ve - p < nlen + ilen + 1:
             return None
-        policies.append(PolicyEntry(_text(buf[p : p + nlen]), _text(buf[p + nlen : p + nlen + ilen]),
+        policies.append(PolicyEntry(decode_text(buf[p : p + nlen]), decode_text(buf[p + nlen : p + nlen + ilen]),
                                     buf[p + nlen + ilen]))  # fmt: skip
         p += nlen + ilen + 1
     if p != ve:
@@ -340,7 +316,7 @@ def _decode_policy(buf: bytes, vs: int, ve: int) -> PolicyTLV | None:
 
 def _decode_tlv(buf: bytes, t: int, vs: int, ve: int) -> EventTLV:
     if t == TraceTLVType.VRF_TABLE and ve - vs >= 4:
-        return VRFTableTLV(_U32.unpack_from(buf, vs)[0], _text(buf[vs + 4 : ve]))
+        return VRFTableTLV(_U32.unpack_from(buf, vs)[0], decode_text(buf[vs + 4 : ve]))
     if t == TraceTLVType.POLICY:
         policy = _decode_policy(buf, vs, ve)
         if policy is not None:
@@ -353,7 +329,7 @@ def _decode_tlv(buf: bytes, t: int, vs: int, ve: int) -> EventTLV:
         if attrs is not None and b"".join(a.encode() for a in attrs) == buf[vs:ve]:
             return AttributesTLV(TraceTLVType(t), attrs)
     elif t == TraceTLVType.STRING:
-        return StringTLV(_text(buf[vs:ve]))
+        return StringTLV(decode_text(buf[vs:ve]))
     return TraceTLV(lookup(TraceTLVType, t), buf[vs:ve])
 
 

@@ -42,6 +42,7 @@ from bmplib.bgp.message import decode_bgp_message
 from bmplib.bmp.constants import MessageType, lookup
 from bmplib.bmp.header import COMMON_HEADER, COMMON_HEADER_LENGTH, PEER_HEADER_LENGTH, PeerHeader, decode_peer_header
 from bmplib.bmp.messages import BMPMessage, ContextProvider, decode_message, default_context
+from bmplib.bmp.tlv import decode_text, encode_text
 from bmplib.errors import BMPDecodeError, EncodeError
 from bmplib.session import DecodeContext
 
@@ -154,7 +155,7 @@ class VRFTableNameTLV:
     name: str
 
     def encode(self) -> bytes:
-        return _encode(self.TYPE, self.index, self.name.encode("utf-8", "surrogateescape"))
+        return _encode(self.TYPE, self.index, encode_text(self.name))
 
     def __json__(self) -> dict[str, Any]:
         return {"type": "vrf_table_name", "index": self.index, "name": self.name}
@@ -347,7 +348,7 @@ def _decode_route_monitoring(buf: bytes, pos: int, end: int, peer: PeerHeader, c
         elif t == RouteMonitoringTLVType.GROUP and index & G_BIT and (ve - vs) % 2 == 0:
             tlvs.append(GroupTLV(index, [_U16.unpack_from(buf, p)[0] for p in range(vs, ve, 2)]))
         elif t == RouteMonitoringTLVType.VRF_TABLE_NAME:
-            tlvs.append(VRFTableNameTLV(index, buf[vs:ve].decode("utf-8", "surrogateescape")))
+            tlvs.append(VRFTableNameTLV(index, decode_text(buf[vs:ve])))
         else:
             tlvs.append(V4TLV(lookup(RouteMonitoringTLVType, t), index, buf[vs:ve]))
     if not any(isinstance(t, BGPPDUTLV) for t in tlvs):

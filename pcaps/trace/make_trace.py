@@ -5,7 +5,7 @@ Initiation and Termination from ../gobgp_unicast.bmp; the path attributes
 are those of a real UPDATE of that capture.  The pcap (scapy) carries the
 stream on TCP port 11019 so that tshark can decode it::
 
-    python pcaps/trace/make_trace.py
+    PYTHONPATH=. python pcaps/trace/make_trace.py
     tshark -r pcaps/trace/route_policy_trace.pcap -d tcp.port==11019,bmp -T json --no-duplicate-keys \\
         | gzip -9 > pcaps/trace/route_policy_trace.tshark.json.gz
 """
@@ -18,17 +18,10 @@ from pathlib import Path
 
 from scapy.all import IP, TCP, Ether, wrpcap  # type: ignore[import-untyped]
 
+from tests.bmp.test_roundtrip_real import split_messages  # run from the repository root
+
 HERE = Path(__file__).resolve().parent
 CAPTURE = HERE.parent / "gobgp_unicast.bmp"
-
-
-def messages(data: bytes) -> list[bytes]:
-    out, pos = [], 0
-    while pos < len(data):
-        length = struct.unpack_from("!I", data, pos + 1)[0]
-        out.append(data[pos : pos + length])
-        pos += length
-    return out
 
 
 def real_attributes(msgs: list[bytes]) -> bytes:
@@ -87,30 +80,65 @@ def trace(flags: int, rd: bytes, plen: int, prefix: str, origin: int, events: li
 
 
 def main() -> None:
-    msgs = messages(CAPTURE.read_bytes())
+    msgs = split_messages(CAPTURE.read_bytes())
     init, term = msgs[0], msgs[-1]
     assert init[5] == 4 and term[5] == 5
     pre = real_attributes(msgs)
     post = pre + bytes([0xC0, 8, 4]) + struct.pack("!HH", 65000, 666)  # + COMMUNITIES 65000:666
     rd = struct.pack("!HHI", 0, 65000, 100)
-    t1 = trace(0x00, rd, 24, "10.1.0.0", 0x0A000001, [
-        event(0, 1796320000, 125000, 0, 1, 1,
-              tlv(0, struct.pack("!I", 5) + b"vpn-blue")
-              + policy(0xE0, 0, "192.0.2.1", "10.0.0.1", 65001, [("IMPORT-POLICY", "10", 0x80), ("SET-COMM", "20", 0)])
-              + tlv(2, pre) + tlv(3, post) + tlv(4, b"permit, community added")),
-        event(1, 1796320001, 0, 7, 1, 1, policy(0x00, 2, "0.0.0.0", "10.0.0.1", 65000, []) + tlv(2, pre)),
-    ])
-    t2 = trace(0x80, bytes(8), 48, "2001:db8:1::", 0, [
-        event(0, 1796320002, 999999, 0, 2, 1,
-              policy(0x80, 1, "2001:db8::1", "10.0.0.2", 4200000001, [("EXPORT-DENY", "node-5", 0x40)])
-              + tlv(2, pre) + tlv(9, b"\x01\x02\x03")),
-    ])
+    t1 = trace(
+        0x00,
+        rd,
+        24,
+        "10.1.0.0",
+        0x0A000001,
+        [
+            event(
+                0,
+                1796320000,
+                125000,
+                0,
+                1,
+                1,
+                tlv(0, struct.pack("!I", 5) + b"vpn-blue")
+                + policy(
+                    0xE0, 0, "192.0.2.1", "10.0.0.1", 65001, [("IMPORT-POLICY", "10", 0x80), ("SET-COMM", "20", 0)]
+                )
+                + tlv(2, pre)
+                + tlv(3, post)
+                + tlv(4, b"permit, community added"),
+            ),
+            event(1, 1796320001, 0, 7, 1, 1, policy(0x00, 2, "0.0.0.0", "10.0.0.1", 65000, []) + tlv(2, pre)),
+        ],
+    )
+    t2 = trace(
+        0x80,
+        bytes(8),
+        48,
+        "2001:db8:1::",
+        0,
+        [
+            event(
+                0,
+                1796320002,
+                999999,
+                0,
+                2,
+                1,
+                policy(0x80, 1, "2001:db8::1", "10.0.0.2", 4200000001, [("EXPORT-DENY", "node-5", 0x40)])
+                + tlv(2, pre)
+                + tlv(9, b"\x01\x02\x03"),
+            ),
+        ],
+    )
     stream = init + t1 + t2 + term
     (HERE / "route_policy_trace.bmp").write_bytes(stream)
     c, s, sport, dport = "192.0.2.1", "192.0.2.100", 40000, 11019
-    pkts = [Ether() / IP(src=c, dst=s) / TCP(sport=sport, dport=dport, flags="S", seq=1000),
-            Ether() / IP(src=s, dst=c) / TCP(sport=dport, dport=sport, flags="SA", seq=5000, ack=1001),
-            Ether() / IP(src=c, dst=s) / TCP(sport=sport, dport=dport, flags="A", seq=1001, ack=5001)]
+    pkts = [
+        Ether() / IP(src=c, dst=s) / TCP(sport=sport, dport=dport, flags="S", seq=1000),
+        Ether() / IP(src=s, dst=c) / TCP(sport=dport, dport=sport, flags="SA", seq=5000, ack=1001),
+        Ether() / IP(src=c, dst=s) / TCP(sport=sport, dport=dport, flags="A", seq=1001, ack=5001),
+    ]
     seq = 1001
     for m in (init, t1, t2, term):
         pkts.append(Ether() / IP(src=c, dst=s) / TCP(sport=sport, dport=dport, flags="PA", seq=seq, ack=5001) / m)
