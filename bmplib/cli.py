@@ -30,6 +30,7 @@ from typing import Any, BinaryIO, TextIO
 
 from bmplib.bmp.header import PeerHeader, Table
 from bmplib.bmp.messages import PeerDown, PeerUp, RouteMirroring, RouteMonitoring, StatisticsReport, UnknownMessage
+from bmplib.bmp.v4 import as_v3
 from bmplib.capture.decoder import CapturedItem, StreamGap, StreamInfo, plausible_header
 from bmplib.errors import DecodeError, FramingError
 from bmplib.files import detect_format, iter_openbmp, iter_stream
@@ -55,6 +56,7 @@ RECORD_TYPES = (
     "initiation",
     "termination",
     "route_mirroring",
+    "route_policy_trace",
     "unknown",
     "error",
     "skipped",
@@ -336,7 +338,7 @@ def _run(
                 progress = _Progress(show_progress, path, fh, sys.stderr)
                 for x in src.items():
                     progress.tick()
-                    item = x.item if isinstance(x, (CapturedItem, OpenBMPItem)) else x
+                    item = as_v3(x.item if isinstance(x, (CapturedItem, OpenBMPItem)) else x)
                     if not filt.active or filt(item):
                         handle(src, x, item)
                 progress.done()

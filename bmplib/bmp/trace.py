@@ -43,6 +43,7 @@ __all__ = [
     "PolicyTLV",
     "RoutePolicyTrace",
     "StringTLV",
+    "TraceMessageType",
     "TraceEvent",
     "TraceTLV",
     "TraceTLVType",
@@ -50,8 +51,15 @@ __all__ = [
     "decode_route_policy_trace",
 ]
 
-#: the message type draft-xu-grow-bmp-route-policy-attr-trace uses (not assigned by IANA)
-ROUTE_POLICY_TRACE = 100
+
+class TraceMessageType(enum.IntEnum):
+    """The message type draft-xu-grow-bmp-route-policy-attr-trace uses (not
+    in the IANA registry, so not a :class:`~bmplib.MessageType` member)."""
+
+    ROUTE_POLICY_TRACE = 100
+
+
+ROUTE_POLICY_TRACE = TraceMessageType.ROUTE_POLICY_TRACE
 FLAG_V = 0x80
 
 _HEAD = struct.Struct("!B8sB16sIBH")  # flags, RD, prefix length, prefix, route origin, event count, total length
@@ -257,7 +265,7 @@ class RoutePolicyTrace:
     _json_views: ClassVar[tuple[str, ...]] = ("rd",)
 
     @property
-    def type(self) -> int:
+    def type(self) -> TraceMessageType:
         return ROUTE_POLICY_TRACE
 
     @property
@@ -272,8 +280,9 @@ class RoutePolicyTrace:
         from bmplib.json import value_to_json  # json is an adapter over the core; import it late
 
         return {
-            "type": "route_policy_trace", "offset": self.offset, "msg_type": ROUTE_POLICY_TRACE, "flags": self.flags,
-            "distinguisher": self.distinguisher.hex(), "rd": self.rd, "prefix": f"{self.prefix}/{self.prefix_length}",
+            "type": "route_policy_trace", "offset": self.offset, "msg_type": int(ROUTE_POLICY_TRACE),
+            "flags": self.flags, "distinguisher": self.distinguisher.hex(), "rd": self.rd,
+            "prefix": f"{self.prefix}/{self.prefix_length}",
             "route_origin": self.route_origin, "events": value_to_json(self.events),
         }  # fmt: skip
 

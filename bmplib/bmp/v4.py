@@ -41,7 +41,7 @@ from bmplib.bgp.capabilities import (
 from bmplib.bgp.message import decode_bgp_message
 from bmplib.bmp.constants import MessageType, lookup
 from bmplib.bmp.header import COMMON_HEADER, COMMON_HEADER_LENGTH, PEER_HEADER_LENGTH, PeerHeader, decode_peer_header
-from bmplib.bmp.messages import BMPMessage, ContextProvider, decode_message, default_context
+from bmplib.bmp.messages import BMPMessage, ContextProvider, RouteMonitoring, decode_message, default_context
 from bmplib.bmp.tlv import decode_text, encode_text
 from bmplib.errors import BMPDecodeError, EncodeError
 from bmplib.session import DecodeContext
@@ -57,6 +57,7 @@ __all__ = [
     "StatelessParsingTLV",
     "V4TLV",
     "VRFTableNameTLV",
+    "as_v3",
     "decode_v4_message",
     "path_status",
 ]
@@ -271,6 +272,12 @@ class RouteMonitoringV4:
     def encode(self) -> bytes:
         return _frame(0, self.peer.encode() + b"".join(t.encode() for t in self.tlvs))
 
+    @property
+    def v3(self) -> RouteMonitoring:
+        """The message as version 3 Route Monitoring (peer and BGP PDU), for
+        code written for version 3."""
+        return RouteMonitoring(self.peer, self.bgp, offset=self.offset)
+
 
 @dataclass(slots=True)
 class BMPv4Message:
@@ -303,6 +310,16 @@ class BMPv4Message:
         out["offset"] = self.offset
         out["version"] = BMPV4_VERSION
         return out
+
+
+def as_v3(item: Any) -> Any:
+    """The version 3 model of a version 4 record (:attr:`BMPv4Message.message`,
+    :attr:`RouteMonitoringV4.v3`); any other item as it is."""
+    if isinstance(item, BMPv4Message):
+        return item.message
+    if isinstance(item, RouteMonitoringV4):
+        return item.v3
+    return item
 
 
 def _stateless_context(ctx: DecodeContext, caps: list[Capability]) -> DecodeContext:

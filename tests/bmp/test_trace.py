@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 import gzip
 import json
+import re
 import struct
 from typing import Any
 
@@ -180,3 +181,14 @@ def test_a_shapeless_tlv_stays_raw() -> None:
     e0.tlvs.append(bad)
     again = bmplib.decode(t1.encode())
     assert isinstance(again, RoutePolicyTrace) and again.events[0].tlvs[-1] == bad
+
+
+def test_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    from bmplib.cli import main
+
+    path = str(TRACE / "route_policy_trace.bmp")
+    assert main(["decode", "--type", "route_policy_trace", path]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line)["prefix"] for line in lines] == ["10.1.0.0/24", "2001:db8:1::/48"]
+    assert main(["summary", path]) == 0
+    assert re.search(r"route_policy_trace\s+2", capsys.readouterr().out)

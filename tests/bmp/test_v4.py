@@ -24,6 +24,7 @@ from bmplib.bmp.v4 import (
     RouteMonitoringV4,
     StatelessParsingTLV,
     VRFTableNameTLV,
+    as_v3,
     decode_v4_message,
     path_status,
 )
@@ -197,3 +198,23 @@ def test_path_status_sizes() -> None:
         V4TLV(0x10000, 0, b"").encode()
     with pytest.raises(bmplib.EncodeError):
         GroupTLV(0x8000, [0x10000]).encode()
+
+
+def test_cli_reads_a_v4_stream(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from bmplib.cli import main
+
+    _, v4 = v4_stream("gobgp_addpath", tlv(VRF, 0, b"blue"))
+    path = tmp_path / "v4.bmp"
+    path.write_bytes(b"".join(v4))
+    assert main(["summary", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "sysname: gobgp-dut-addpath" in out and "ipv4-unicast" in out and "ipv6-unicast" in out
+    assert main(["decode", "--type", "route_monitoring", "--family", "ipv6-unicast", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all('"version": 4' in line and '"vrf_table_name"' in line for line in lines)
+
+
+def test_as_v3() -> None:
+    _, v4 = v4_stream("gobgp_unicast")
+    v3 = list(bmplib.iter_file(PCAPS / "gobgp_unicast.bmp"))
+    assert [as_v3(m) for m in decode_all(b"".join(v4))] == v3
