@@ -100,17 +100,102 @@ def framing_problem(buf: bytes | bytearray, pos: int, max_length: int) -> str | 
     return None
 
 
-def _plausible(buf: bytearray, pos: int, max_length: int) -> bool:
-    """A stricter test used when resynchronising: a known message type, a
-    sane length and, for per-peer messages, a known peer type."""
+_MARKER = b"\xff" * 16
+_U16 = struct.Struct("!H")
+_U32 = struct.Struct("!I")
+# where a BGP PDU must start in each per-peer message type (RFC 7854 sections
+# 4.6, 4.9, 4.10): after the per-peer header, and in a Peer Up after the
+# local address and the two ports
+_PDU_AT_ROUTE_MONITORING = 48
+_PDU_AT_PEER_UP = 68
+
+
+def resync_candidate(buf: bytes | bytearray, pos: int, max_length: int, ended: bool) -> bool | None:
+    """Whether the octets at *pos* start a BMP message, judged more strictly
+    than framing does, for resynchronising (RFC 7854 section 4).
+
+    A candidate must frame (:func:`framing_problem`), and what its type
+    says must be there: the BGP marker (16 all-ones octets, RFC 4271 section 4.1) where a BGP PDU starts
+    -- the UPDATE of a Route Monitoring message (with a BGP length that fits
+    the message), the sent OPEN of a Peer Up, the NOTIFICATION of a Peer
+    Down with reason 1 or 3, a BGP Message TLV of Route Mirroring; a
+    statistics count the message can hold; Information TLVs that fill an
+    Initiation or Termination message exactly; a per-peer message without a
+    BGP PDU must have a peer type of the registry (0-3).  A message type
+    RFC 7854 does not define is judged by its header alone, so it must also
+    be followed by a header that frames (or end where the data ends).
+
+    Returns ``None`` when the verdict needs octets that have not arrived yet
+    (never when *ended*: no octet follows *buf*), so the verdict never
+    depends on how the stream was cut into pieces.
+    """
+    avail = len(buf) - pos
+    if avail < COMMON_HEADER_LENGTH:
+        return False if ended else None
     if framing_problem(buf, pos, max_length) is not None:
         return False
-    msg_type = buf[pos + 5]
+    _, length, msg_type = COMMON_HEADER.unpack_from(buf, pos)
     if msg_type > 6:
+        need = length + COMMON_HEADER_LENGTH
+        if avail < need:
+            return (avail == length) if ended else None
+        return framing_problem(buf, pos + length, max_length) is None
+    need = _candidate_span(buf, pos, length, msg_type, avail)
+    if need < 0:
         return False
-    if msg_type in _PER_PEER_TYPES and len(buf) > pos + 6 and buf[pos + 6] > 3:
-        return False
-    return True
+    if avail < need:
+        return False if ended else None
+    # a peer type IANA has not assigned is taken only with a BGP marker
+    known_peer = msg_type in _PER_PEER_TYPES and buf[pos + COMMON_HEADER_LENGTH] <= 3
+    if msg_type == 0:  # Route Monitoring: an UPDATE follows the per-peer header
+        at = pos + _PDU_AT_ROUTE_MONITORING
+        bgp_length = _U16.unpack_from(buf, at + 16)[0]
+        return buf[at : at + 16] == _MARKER and 19 <= bgp_length <= length - _PDU_AT_ROUTE_MONITORING
+    if msg_type == 1:  # Statistics Report: each TLV takes at least 4 octets
+        return known_peer and _U32.unpack_from(buf, pos + 48)[0] * 4 <= length - 52
+    if msg_type == 2:  # Peer Down: reasons 1 and 3 carry a NOTIFICATION
+        return known_peer if need == 49 else buf[pos + 49 : pos + 65] == _MARKER
+    if msg_type == 3:  # Peer Up: the sent OPEN
+        at = pos + _PDU_AT_PEER_UP
+        return buf[at : at + 16] == _MARKER and buf[at + 18] == 1
+    if msg_type == 6:  # Route Mirroring: a BGP Message TLV (type 0) holds a PDU
+        return known_peer if need <= 52 else buf[pos + 52 : pos + 68] == _MARKER
+    # Initiation, Termination: TLVs (type, length, value) fill the message
+    p = pos + COMMON_HEADER_LENGTH
+    end: int = pos + length
+    while p < end:
+        if end - p < 4:
+            return False
+        tlv_length: int = _U16.unpack_from(buf, p + 2)[0]
+        p += 4 + tlv_length
+    return p == end
+
+
+def _candidate_span(buf: bytes | bytearray, pos: int, length: int, msg_type: int, avail: int) -> int:
+    """How many octets from *pos* :func:`resync_candidate` needs to judge a
+    message of a known type (-1: its length is too short for what the type
+    must carry).  Reads only octets that are there."""
+    if msg_type == 0:
+        return 67 if length >= 67 else -1
+    if msg_type == 1:
+        return 52 if length >= 52 else -1
+    if msg_type == 2:
+        if length < 49:
+            return -1
+        if avail < 49:
+            return 49
+        return 65 if buf[pos + 48] in (1, 3) and length >= 65 else 49
+    if msg_type == 3:
+        return 87 if length >= 87 else -1
+    if msg_type == 6:
+        if length < 52:  # no TLV at all, or a cut TLV header
+            return 48 if length == 48 else -1
+        if avail < 52:
+            return 52
+        if _U16.unpack_from(buf, pos + 48)[0] == 0 and _U16.unpack_from(buf, pos + 50)[0] >= 16:
+            return 68 if length >= 68 else -1
+        return 52
+    return length  # Initiation, Termination: the whole message
 
 
 class BMPDecoder:
@@ -230,13 +315,20 @@ class BMPDecoder:
     # -- state -----------------------------------------------------------
     @property
     def offset(self) -> int:
-        """Stream offset of the next octet to decode."""
+        """Stream offset of the first octet that is not yet part of a yielded
+        item (while resynchronising: the first octet of the skip)."""
+        if self._skip_start is not None:
+            return self._skip_start
         return self._base + self._pos
 
     @property
     def pending(self) -> bytes:
-        """The octets buffered but not yet part of any yielded item."""
-        return bytes(self._buf[self._pos :])
+        """The octets buffered but not yet part of any yielded item (while
+        resynchronising, the octets skipped so far and those not yet looked
+        at): the items yielded plus ``pending`` are always exactly the octets
+        fed."""
+        start = self._pos if self._skip_start is None else self._skip_start - self._base
+        return bytes(self._buf[start:])
 
     @property
     def error(self) -> FramingError | None:
@@ -272,7 +364,17 @@ class BMPDecoder:
                     piece = self._end_skip()
                     self._skip_start = self._base + pos  # keep resynchronising
                     return piece
-                if not _plausible(buf, pos, self.max_message_length):
+                if buf[pos] != BMP_VERSION:
+                    # no candidate before the next version octet (nor past
+                    # the point where the skip is reported in pieces)
+                    limit = self._skip_start - self._base + self.max_message_length
+                    nxt = buf.find(BMP_VERSION, pos + 1, limit)
+                    self._pos = nxt if nxt >= 0 else min(limit, len(buf))
+                    continue
+                verdict = resync_candidate(buf, pos, self.max_message_length, self._eof)
+                if verdict is None:
+                    return None  # the candidate cannot be judged yet
+                if not verdict:
                     self._pos = pos + 1
                     continue
                 return self._end_skip()

@@ -7,6 +7,7 @@ Name, Group and Stateless Parsing TLVs."""
 
 from __future__ import annotations
 
+import json
 import struct
 from typing import Any
 
@@ -211,7 +212,9 @@ def test_cli_reads_a_v4_stream(tmp_path: Any, capsys: pytest.CaptureFixture[str]
     assert "sysname: gobgp-dut-addpath" in out and "ipv4-unicast" in out and "ipv6-unicast" in out
     assert main(["decode", "--type", "route_monitoring", "--family", "ipv6-unicast", str(path)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines and all('"version": 4' in line and '"vrf_table_name"' in line for line in lines)
+    records = [json.loads(line) for line in lines]
+    assert records and all(r["version"] == 4 for r in records)
+    assert all(t["type"] == "vrf_table_name" and t["name"] == "blue" for r in records for t in r["tlvs"][:1])
 
 
 def test_as_v3() -> None:
