@@ -44,4 +44,3 @@ def route_batches(source: Any, **options: Any) -> Iterator[Any]:
     from bmplib.records.arrow import route_batches as _route_batches
 
     return _route_batches(source, **options)
-

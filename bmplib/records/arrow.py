@@ -29,7 +29,16 @@ from bmplib.records.columns import EXTRA_FIELDS, RouteColumns
 from bmplib.records.record import ACTIONS, ATTRIBUTE_FIELDS, FIELDS, PEER_FIELDS
 from bmplib.records.source import open_source, source_items
 
-__all__ = ["SCHEMA", "SCHEMA_VERSION", "held_bytes", "plain_schema", "route_batches", "route_table", "to_batch"]
+__all__ = [
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "compiled_available",
+    "held_bytes",
+    "plain_schema",
+    "route_batches",
+    "route_table",
+    "to_batch",
+]
 
 #: bumped on any change of a column's name, type or meaning (docs/records.md)
 SCHEMA_VERSION = 1
@@ -206,6 +215,11 @@ def held_bytes(data: pa.Table | pa.RecordBatch) -> int:
 # ---------------------------------------------------------------------------
 #: rows per record batch of route_batches() (route_table() makes one batch per source)
 DEFAULT_BATCH_SIZE = 1 << 20
+
+
+def compiled_available() -> bool:
+    """Whether route tables of raw BMP streams take the compiled batch path."""
+    return _compiled() is not None
 
 
 def _compiled() -> Any:

@@ -50,7 +50,8 @@ class RouteColumns:
     :ivar extra: for each of ``EXTRA_FIELDS``, the rows that have a value
         and the values.
     :ivar peer_rows, attr_rows: the ``PEER_FIELDS`` / ``ATTRIBUTE_FIELDS``
-        tuples (``attr_rows[0]`` is all ``None``)."""
+        tuples (``attr_rows[0]`` is all ``None``).
+    :ivar peer_ids, attr_ids: what tells them apart -> their index."""
 
     def __init__(self) -> None:
         self.offset = array("q")
@@ -64,9 +65,9 @@ class RouteColumns:
         self.family_names: list[str] = []
         self._families: dict[str, int] = {}
         self.peer_rows: list[tuple[Any, ...]] = []
-        self._peers: dict[tuple[Any, ...], int] = {}
+        self.peer_ids: dict[tuple[Any, ...], int] = {}
         self.attr_rows: list[tuple[Any, ...]] = [_NO_ATTRIBUTES]
-        self._attrs: dict[bytes, int] = {}
+        self.attr_ids: dict[bytes, int] = {}
 
     def __len__(self) -> int:
         return len(self.offset)
@@ -81,16 +82,16 @@ class RouteColumns:
 
     def peer_index(self, source: str | None, router: str | None, peer: Any) -> int:
         key = (source, router, peer.key, peer.flags)
-        i = self._peers.get(key)
+        i = self.peer_ids.get(key)
         if i is None:
-            i = self._peers[key] = len(self.peer_rows)
+            i = self.peer_ids[key] = len(self.peer_rows)
             self.peer_rows.append(peer_fields(peer, source, router))
         return i
 
     def attr_index(self, key: bytes, update: Any, mp: bool) -> int:
-        i = self._attrs.get(key)
+        i = self.attr_ids.get(key)
         if i is None:
-            i = self._attrs[key] = len(self.attr_rows)
+            i = self.attr_ids[key] = len(self.attr_rows)
             self.attr_rows.append(attribute_fields(update, mp, key))
         return i
 
