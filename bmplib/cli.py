@@ -641,6 +641,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_decode)
     s = sub.add_parser("summary", parents=[common], help="print a table of what the files hold")
     s.set_defaults(func=_cmd_summary)
+    from bmplib.records.cli import register as register_routes  # `bmplib routes` lives with the records
+
+    register_routes(sub)
     return parser
 
 
