@@ -234,4 +234,3 @@ class _RowView:
 
     def get(self, name: str) -> Any:
         return self.columns[name][self.i]
-
