@@ -27,6 +27,7 @@ from libc.stdio cimport snprintf
 from libc.stdlib cimport free, malloc, realloc
 from libc.string cimport memcmp, memcpy, memset
 
+import gc
 import hashlib
 
 from bmplib.bgp.attributes import community_text
@@ -88,6 +89,33 @@ cdef inline unsigned int u32(const unsigned char *b) noexcept nogil:
     return (<unsigned int>b[0] << 24) | (<unsigned int>b[1] << 16) | (<unsigned int>b[2] << 8) | b[3]
 
 
+cdef inline int utoa(char *out, unsigned int v) noexcept nogil:
+    """*v* in decimal at *out*; the number of characters."""
+    cdef char tmp[12]
+    cdef int n = 0, k
+    while True:
+        tmp[n] = 48 + v % 10
+        n += 1
+        v //= 10
+        if v == 0:
+            break
+    for k in range(n):
+        out[k] = tmp[n - 1 - k]
+    return n
+
+
+cdef inline int dotted(char *out, const unsigned char *a) noexcept nogil:
+    """An IPv4 address in dotted-quad text; the number of characters."""
+    cdef int k = utoa(out, a[0])
+    out[k] = 46
+    k += 1 + utoa(out + k + 1, a[1])
+    out[k] = 46
+    k += 1 + utoa(out + k + 1, a[2])
+    out[k] = 46
+    k += 1 + utoa(out + k + 1, a[3])
+    return k
+
+
 cdef bint prefixes_ok(const unsigned char *b, Py_ssize_t p, Py_ssize_t end, int maxlen) noexcept nogil:
     """The field holds whole prefixes without path identifiers."""
     cdef int plen
@@ -113,9 +141,10 @@ cdef str prefix_text(const unsigned char *b, Py_ssize_t p, bint v6):
         k = 0
         while out[k]:
             k += 1
-        k += snprintf(out + k, 64 - k, "/%d", plen)
     else:
-        k = snprintf(out, 64, "%u.%u.%u.%u/%d", addr[0], addr[1], addr[2], addr[3], plen)
+        k = dotted(out, addr)
+    out[k] = 47
+    k += 1 + utoa(out + k + 1, plen)
     return PyUnicode_FromStringAndSize(out, k)
 
 
@@ -147,7 +176,7 @@ cdef class _Text:
 
     cdef inline void u(self, unsigned int v) except *:
         self.room(12)
-        self.n += snprintf(self.buf + self.n, 12, "%u", v)
+        self.n += utoa(self.buf + self.n, v)
 
     cdef inline void c(self, char ch) except *:
         self.room(1)
@@ -172,7 +201,7 @@ cdef class _Walker:
     cdef array.array a_offset, a_time, a_peer, a_attrs, a_family, a_action
     cdef list prefixes
     cdef dict attr_ids
-    cdef list attr_rows
+    cdef list attr_cols
     cdef unsigned char last_id[34]
     cdef int last_peer
     cdef _Text text
@@ -198,7 +227,7 @@ cdef class _Walker:
         self.a_action = cols.action
         self.prefixes = cols.prefix
         self.attr_ids = cols.attr_ids
-        self.attr_rows = cols.attr_rows
+        self.attr_cols = cols.attr_cols
 
     cdef void forget_peers(self):
         self.peer_cache.clear()
@@ -279,9 +308,11 @@ cdef class _Walker:
         idx = self.attr_ids.get(key)
         if idx is not None:
             return idx
-        idx = len(self.attr_rows)
+        idx = len(<list>self.attr_cols[0])
         self.attr_ids[key] = idx
-        self.attr_rows.append(self.flatten(data, f, mp, key))
+        cdef tuple values = self.flatten(data, f, mp, key)
+        for i in range(len(values)):
+            (<list>self.attr_cols[i]).append(values[i])
         return idx
 
     cdef tuple flatten(self, bytes data, Found *f, bint mp, bytes key):
@@ -327,11 +358,9 @@ cdef class _Walker:
         if mp:
             memcpy(nh, b + f.vs[14] + 4, 16)
             inet_ntop(AF_INET6, nh, num, 48)
-            next_hop = (<bytes>num).decode("ascii")
+            next_hop = num.decode("ascii")
         elif f.seen & (1 << 3):
-            p = f.vs[3]
-            snprintf(num, 48, "%u.%u.%u.%u", b[p], b[p + 1], b[p + 2], b[p + 3])
-            next_hop = (<bytes>num).decode("ascii")
+            next_hop = PyUnicode_FromStringAndSize(num, dotted(num, b + f.vs[3]))
         else:
             next_hop = None
         med = u32(b + f.vs[4]) if f.seen & (1 << 4) else None
@@ -553,6 +582,31 @@ def iter_batches(bytes data, source, router, Py_ssize_t batch_size, columns_clas
     (``bmplib.records.arrow.route_batches`` with the compiled path)."""
     sessions = SessionTable()
     cols = columns_class()
+    # the walk makes many small tuples and no cycles: no cyclic collections
+    # while it runs (the caller's code between batches runs with them)
+    gc_was_on = gc.isenabled()
+    for batch in _walk(data, source, router, batch_size, columns_class, sessions, cols, gc_was_on):
+        yield to_batch(batch)
+
+
+def _walk(bytes data, source, router, Py_ssize_t batch_size, columns_class, sessions, cols, bint gc_on):
+    """RouteColumns of at most about *batch_size* routes each; the cyclic
+    garbage collector is off while they are filled."""
+    if gc_on:
+        gc.disable()
+    try:
+        for cols in _fill(data, source, router, batch_size, columns_class, sessions, cols):
+            if gc_on:
+                gc.enable()
+            yield cols
+            if gc_on:
+                gc.disable()
+    finally:
+        if gc_on:
+            gc.enable()
+
+
+def _fill(bytes data, source, router, Py_ssize_t batch_size, columns_class, sessions, cols):
     cdef _Walker w = _Walker(cols, source, router, sessions)
     cdef const unsigned char *b = data
     cdef Py_ssize_t pos = 0, size = len(data), length
@@ -577,7 +631,7 @@ def iter_batches(bytes data, source, router, Py_ssize_t batch_size, columns_clas
                 w.forget_peers()  # a Peer Up / Peer Down may change a session
         pos += length
         if Py_SIZE(w.a_offset) >= batch_size:
-            yield to_batch(cols)
+            yield cols
             cols = columns_class()
             w.reset(cols)
     if pos < size:
@@ -592,7 +646,55 @@ def iter_batches(bytes data, source, router, Py_ssize_t batch_size, columns_clas
                 raw = data[off : off + u32(b + off + 1)]
             cols.add_item(item, source, router, raw)
             if len(cols) >= batch_size:
-                yield to_batch(cols)
+                yield cols
                 cols = columns_class()
     if len(cols):
-        yield to_batch(cols)
+        yield cols
+
+
+cdef Py_ssize_t count_prefixes(const unsigned char *b, Py_ssize_t p, Py_ssize_t end) noexcept nogil:
+    cdef Py_ssize_t n = 0
+    while p < end:
+        p += 1 + ((b[p] + 7) >> 3)
+        n += 1
+    return n
+
+
+def walk_routes(bytes data):
+    """The bare walk, for the benchmarks: frame the stream and count the
+    routes of the IPv4 / IPv6 unicast UPDATEs (the fields the batch path
+    reads), reading every attribute header, building nothing."""
+    cdef const unsigned char *b = data
+    cdef Py_ssize_t pos = 0, size = len(data), length, q, wend, aend, p, vs, ve, end
+    cdef Py_ssize_t routes = 0, messages = 0
+    with nogil:
+        while size - pos >= 6:
+            length = u32(b + pos + 1)
+            if length < 6 or length > size - pos:
+                break
+            if b[pos + 5] == 0 and length >= 48 + 23:
+                messages += 1
+                end = pos + length
+                q = pos + 48 + 19
+                wend = q + 2 + ((b[q] << 8) | b[q + 1])
+                if wend + 2 <= end:
+                    aend = wend + 2 + ((b[wend] << 8) | b[wend + 1])
+                    if aend <= end:
+                        routes += count_prefixes(b, q + 2, wend) + count_prefixes(b, aend, end)
+                        p = wend + 2
+                        while p + 3 <= aend:
+                            if b[p] & 0x10:
+                                vs = p + 4
+                                ve = vs + ((b[p + 2] << 8) | b[p + 3])
+                            else:
+                                vs = p + 3
+                                ve = vs + b[p + 2]
+                            if ve > aend:
+                                break
+                            if b[p + 1] == 14 and ve - vs > 5:
+                                routes += count_prefixes(b, vs + 5 + b[vs + 3], ve)
+                            elif b[p + 1] == 15 and ve - vs > 3:
+                                routes += count_prefixes(b, vs + 3, ve)
+                            p = ve
+            pos += length
+    return messages, routes

@@ -181,13 +181,12 @@ def to_batch(cols: Any) -> pa.RecordBatch:
         rows, values = cols.extra[name]
         out[name] = _sparse(rows, values, _EXTRA_TYPES[name], n, zeros)
     attr_idx = _int_array(pa.int32(), n, cols.attrs)
-    attr_rows = cols.attr_rows
-    for i, name in enumerate(ATTRIBUTE_FIELDS):
-        values = [r[i] for r in attr_rows]
-        if len(attr_rows) == 1 or all(v is None for v in values):
+    for name, values in zip(ATTRIBUTE_FIELDS, cols.attr_cols):
+        dictionary = pa.array(values, _ATTR_TYPES[name])
+        if dictionary.null_count == len(dictionary):
             out[name] = zeros.null_array(_type(name), n)
         else:
-            out[name] = _shared(attr_idx, values, _ATTR_TYPES[name])
+            out[name] = pa.DictionaryArray.from_arrays(attr_idx, dictionary)
     return pa.RecordBatch.from_arrays([out[name] for name in FIELDS], schema=SCHEMA)
 
 

@@ -36,7 +36,6 @@ __all__ = ["EXTRA_FIELDS", "RouteColumns"]
 
 #: the key fields other than family and prefix: kept sparse (most routes have none)
 EXTRA_FIELDS = KEY_FIELDS[2:]
-_NO_ATTRIBUTES = (None,) * len(ATTRIBUTE_FIELDS)
 
 
 class RouteColumns:
@@ -49,8 +48,9 @@ class RouteColumns:
     :ivar prefix: per route, the CIDR text or ``None``.
     :ivar extra: for each of ``EXTRA_FIELDS``, the rows that have a value
         and the values.
-    :ivar peer_rows, attr_rows: the ``PEER_FIELDS`` / ``ATTRIBUTE_FIELDS``
-        tuples (``attr_rows[0]`` is all ``None``).
+    :ivar peer_rows: the ``PEER_FIELDS`` tuple of each peer.
+    :ivar attr_cols: for each of ``ATTRIBUTE_FIELDS``, its value in each
+        attribute set (set 0, the withdrawals', is all ``None``).
     :ivar peer_ids, attr_ids: what tells them apart -> their index."""
 
     def __init__(self) -> None:
@@ -66,7 +66,7 @@ class RouteColumns:
         self._families: dict[str, int] = {}
         self.peer_rows: list[tuple[Any, ...]] = []
         self.peer_ids: dict[tuple[Any, ...], int] = {}
-        self.attr_rows: list[tuple[Any, ...]] = [_NO_ATTRIBUTES]
+        self.attr_cols: list[list[Any]] = [[None] for _ in ATTRIBUTE_FIELDS]
         self.attr_ids: dict[bytes, int] = {}
 
     def __len__(self) -> int:
@@ -91,8 +91,9 @@ class RouteColumns:
     def attr_index(self, key: bytes, update: Any, mp: bool) -> int:
         i = self.attr_ids.get(key)
         if i is None:
-            i = self.attr_ids[key] = len(self.attr_rows)
-            self.attr_rows.append(attribute_fields(update, mp, key))
+            i = self.attr_ids[key] = len(self.attr_cols[0])
+            for col, value in zip(self.attr_cols, attribute_fields(update, mp, key)):
+                col.append(value)
         return i
 
     # -- the object path ---------------------------------------------------------

@@ -54,7 +54,6 @@ def test_shared_captures(name: str) -> None:
 
 
 @pytest.mark.shared
-@pytest.mark.xdist_group("frr_large")
 def test_frr_large() -> None:
     path = shared_or_skip(SHARED_PCAPS / "frr_large.bmp")
     pure = route_table(path, compiled=False)
