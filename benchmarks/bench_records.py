@@ -93,7 +93,7 @@ def bench_cli(paths: list[Path], repeat: int) -> None:
         for path in paths:
             bmp = path.with_suffix(".bmp")
             data = bmp.read_bytes() if bmp.exists() else None
-            alone = best(lambda: route_table(data, compiled=True), repeat)[0] if data is not None else None
+            alone = best(lambda data=data: route_table(data, compiled=True), repeat)[0] if data is not None else None
             cli = min(cli_cpu(["routes", str(path), "--format", "parquet", "-o", f"{tmp}/out.parquet"])
                       for _ in range(repeat))  # fmt: skip
             ratio = f"{cli / alone:.1f}x the batch decode of {bmp.name} ({alone:.2f} s)" if alone else ""
