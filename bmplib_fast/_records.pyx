@@ -53,11 +53,12 @@ cdef struct Found:
     Py_ssize_t hdr[16]
     Py_ssize_t vs[16]
     Py_ssize_t ve[16]
-    bint large  # LARGE_COMMUNITY (type 32)
-    Py_ssize_t lhdr, lvs, lve
-    bint ext  # EXTENDED_COMMUNITIES (type 16)
-    Py_ssize_t ehdr, evs, eve
-    int order[20]  # type codes in wire order (32: LARGE_COMMUNITY, 16: EXTENDED_COMMUNITIES)
+    # EXTENDED_COMMUNITIES (type 16) and LARGE_COMMUNITY (type 32), slots 0 and 1
+    bint more[2]
+    Py_ssize_t mhdr[2]
+    Py_ssize_t mvs[2]
+    Py_ssize_t mve[2]
+    int order[20]  # type codes in wire order
     int count
 
 
@@ -114,6 +115,22 @@ cdef inline int dotted(char *out, const unsigned char *a) noexcept nogil:
     out[k] = 46
     k += 1 + utoa(out + k + 1, a[3])
     return k
+
+
+cdef inline bint attribute_value(const unsigned char *b, Py_ssize_t p, Py_ssize_t aend,
+                                 Py_ssize_t *vs, Py_ssize_t *ve) noexcept nogil:
+    """The value span of the path attribute whose header is at *p*
+    (RFC 4271 section 4.3: 1- or 2-octet length by the extended-length
+    flag); False when the header or the value runs past *aend*."""
+    if aend - p < 3 or (b[p] & 0x10 and aend - p < 4):
+        return False
+    if b[p] & 0x10:
+        vs[0] = p + 4
+        ve[0] = p + 4 + ((b[p + 2] << 8) | b[p + 3])
+    else:
+        vs[0] = p + 3
+        ve[0] = p + 3 + b[p + 2]
+    return ve[0] <= aend
 
 
 cdef bint prefixes_ok(const unsigned char *b, Py_ssize_t p, Py_ssize_t end, int maxlen) noexcept nogil:
@@ -276,10 +293,8 @@ cdef class _Walker:
         cdef int code, i
         for i in range(f.count):
             code = f.order[i]
-            if code == 32:
-                size += f.lve - f.lhdr
-            elif code == 16:
-                size += f.eve - f.ehdr
+            if code == 16 or code == 32:
+                size += f.mve[code >> 5] - f.mhdr[code >> 5]
             elif code != 14 and code != 15:
                 size += f.ve[code] - f.hdr[code]
         if mp:
@@ -289,12 +304,9 @@ cdef class _Walker:
         cdef unsigned char *kp = <unsigned char *>PyBytes_AS_STRING(key)
         for i in range(f.count):
             code = f.order[i]
-            if code == 32:
-                start = f.lhdr
-                stop = f.lve
-            elif code == 16:
-                start = f.ehdr
-                stop = f.eve
+            if code == 16 or code == 32:
+                start = f.mhdr[code >> 5]
+                stop = f.mve[code >> 5]
             elif code != 14 and code != 15:
                 start = f.hdr[code]
                 stop = f.ve[code]
@@ -383,9 +395,9 @@ cdef class _Walker:
                     t.u(v & 0xFFFF)
             comms = t.text()
         large = None
-        if f.large:
+        if f.more[1]:
             t.n = 0
-            for j in range(f.lvs, f.lve, 12):
+            for j in range(f.mvs[1], f.mve[1], 12):
                 if t.n:
                     t.c(32)
                 t.u(u32(b + j))
@@ -395,8 +407,8 @@ cdef class _Walker:
                 t.u(u32(b + j + 8))
             large = t.text()
         ext = None
-        if f.ext:
-            ext = " ".join(decode_extended_communities(data, f.evs, f.eve, b[f.ehdr], _CTX).text)
+        if f.more[0]:
+            ext = " ".join(decode_extended_communities(data, f.mvs[0], f.mve[0], b[f.mhdr[0]], _CTX).text)
         aggregator = None
         if f.seen & (1 << 7):
             p = f.vs[7]
@@ -439,46 +451,26 @@ cdef class _Walker:
         if not prefixes_ok(b, wstart + 2, wend, 32) or not prefixes_ok(b, aend, end, 32):
             return 0
         f.seen = 0
-        f.large = False
-        f.ext = False
+        f.more[0] = f.more[1] = False
         f.count = 0
         p = astart
         while p < aend:
-            if aend - p < 3:
+            if not attribute_value(b, p, aend, &vs, &ve):
                 return 0
             flags = b[p]
             code = b[p + 1]
-            if flags & 0x10:
-                if aend - p < 4:
-                    return 0
-                vs = p + 4
-                ve = vs + ((b[p + 2] << 8) | b[p + 3])
-            else:
-                vs = p + 3
-                ve = vs + b[p + 2]
-            if ve > aend:
-                return 0
             n = <int>(ve - vs)
             kind = flags & 0xC0
-            if code == 32:
-                if f.large or kind != 0xC0 or n == 0 or n % 12 or n >= 1024:
+            if code == 16 or code == 32:
+                # 8-octet extended communities, 12-octet large communities
+                i = code >> 5
+                if f.more[i] or kind != 0xC0 or n == 0 or n % (12 if i else 8) or n >= 1024:
                     return 0
-                f.large = True
-                f.lhdr = p
-                f.lvs = vs
-                f.lve = ve
-                f.order[f.count] = 32
-                f.count += 1
-                p = ve
-                continue
-            if code == 16:
-                if f.ext or kind != 0xC0 or n == 0 or n & 7:
-                    return 0
-                f.ext = True
-                f.ehdr = p
-                f.evs = vs
-                f.eve = ve
-                f.order[f.count] = 16
+                f.more[i] = True
+                f.mhdr[i] = p
+                f.mvs[i] = vs
+                f.mve[i] = ve
+                f.order[f.count] = code
                 f.count += 1
                 p = ve
                 continue
@@ -682,15 +674,7 @@ def walk_routes(bytes data):
                     if aend <= end:
                         routes += count_prefixes(b, q + 2, wend) + count_prefixes(b, aend, end)
                         p = wend + 2
-                        while p + 3 <= aend:
-                            if b[p] & 0x10:
-                                vs = p + 4
-                                ve = vs + ((b[p + 2] << 8) | b[p + 3])
-                            else:
-                                vs = p + 3
-                                ve = vs + b[p + 2]
-                            if ve > aend:
-                                break
+                        while p < aend and attribute_value(b, p, aend, &vs, &ve):
                             if b[p + 1] == 14 and ve - vs > 5:
                                 routes += count_prefixes(b, vs + 5 + b[vs + 3], ve)
                             elif b[p + 1] == 15 and ve - vs > 3:
