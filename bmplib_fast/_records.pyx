@@ -222,10 +222,14 @@ cdef class _Walker:
     cdef unsigned char last_id[34]
     cdef int last_peer
     cdef _Text text
+    cdef _Text key, last_key  # the attribute key being built, the one before
+    cdef int last_attrs  # the index of last_key's set, -1: none
 
     def __init__(self, cols, source, router, sessions):
         self.sessions = sessions
         self.text = _Text()
+        self.key = _Text()
+        self.last_key = _Text()
         self.source = source
         self.router = router
         self.reset(cols)
@@ -234,6 +238,7 @@ cdef class _Walker:
         self.cols = cols
         self.peer_cache = {}
         self.last_peer = -3
+        self.last_attrs = -1
         self.fam4 = -1
         self.fam6 = -1
         self.a_offset = cols.offset
@@ -299,9 +304,12 @@ cdef class _Walker:
                 size += f.ve[code] - f.hdr[code]
         if mp:
             size += 5 + b[f.vs[14] + 3]
-        # the key: the attributes in wire order (MP_* left out), then the MP next hop
-        key = PyBytes_FromStringAndSize(NULL, size)
-        cdef unsigned char *kp = <unsigned char *>PyBytes_AS_STRING(key)
+        # the key: the attributes in wire order (MP_* left out), then the MP next hop,
+        # built in a scratch buffer: the same set as the message before costs no object
+        cdef _Text k = self.key
+        k.n = 0
+        k.room(size)
+        cdef unsigned char *kp = <unsigned char *>k.buf
         for i in range(f.count):
             code = f.order[i]
             if code == 16 or code == 32:
@@ -317,6 +325,16 @@ cdef class _Walker:
         if mp:
             kp[q] = 14
             memcpy(kp + q + 1, b + f.vs[14], 4 + b[f.vs[14] + 3])
+        k.n = size
+        cdef _Text last = self.last_key
+        if self.last_attrs >= 0 and last.n == size and memcmp(last.buf, k.buf, size) == 0:
+            return self.last_attrs
+        self.key, self.last_key = last, k
+        key = PyBytes_FromStringAndSize(k.buf, size)
+        idx = self.attr_ids.get(key)
+        if idx is not None:
+            self.last_attrs = idx
+            return idx
         idx = self.attr_ids.get(key)
         if idx is not None:
             return idx
@@ -325,6 +343,7 @@ cdef class _Walker:
         cdef tuple values = self.flatten(data, f, mp, key)
         for i in range(len(values)):
             (<list>self.attr_cols[i]).append(values[i])
+        self.last_attrs = idx
         return idx
 
     cdef tuple flatten(self, bytes data, Found *f, bint mp, bytes key):
