@@ -870,6 +870,13 @@ def _add_listen(sub: argparse._SubParsersAction[argparse.ArgumentParser], common
     listen.add_parser(sub)  # the collector lives in bmplib.listen / bmplib.aio
 
 
+@register_command
+def _add_routes(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    from bmplib.records.cli import register as register_routes  # `bmplib routes` lives with the records
+
+    register_routes(sub)
+
+
 def _version() -> str:
     from bmplib import IMPLEMENTATION, __version__
 
