@@ -10,11 +10,13 @@ The public API::
     bmplib.encode       the wire octets of any model object (checked)
     bmplib.builders     short ways to build messages (route_monitoring, ...)
     bmplib.DecodeError  the base of every decoding error
+    bmplib.use_implementation  "python" or "cython" (bmplib.IMPLEMENTATION says which is in use)
 """
 
 from __future__ import annotations
 
-from bmplib._impl import IMPLEMENTATION
+from bmplib._impl import IMPLEMENTATION, IMPLEMENTATION_REASON, use_implementation
+from bmplib.bmp import messages as _messages
 from bmplib.bmp.constants import MessageType, PeerType
 from bmplib.bmp.header import PeerHeader, Table
 from bmplib.bmp.messages import (
@@ -27,7 +29,6 @@ from bmplib.bmp.messages import (
     StatisticsReport,
     Termination,
     UnknownMessage,
-    decode_message,
 )
 from bmplib.builders import (
     end_of_rib,
@@ -72,6 +73,7 @@ __all__ = [
     "ErrorRecord",
     "FramingError",
     "IMPLEMENTATION",
+    "IMPLEMENTATION_REASON",
     "Initiation",
     "InternalDecodeError",
     "MessageType",
@@ -103,6 +105,7 @@ __all__ = [
     "termination",
     "to_json",
     "update",
+    "use_implementation",
 ]
 
 
@@ -112,7 +115,7 @@ def decode(data: bytes | bytearray | memoryview, context: DecodeContext | None =
     Raises :class:`DecodeError` for any malformed input (never another
     exception type)."""
     try:
-        return decode_message(bytes(data), context)
+        return _messages.decode_message(bytes(data), context)
     except DecodeError:
         raise
     except Exception as exc:  # a decoder bug must not leak as IndexError & co.

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from bmplib import _impl
+from bmplib.bmp import messages
 from bmplib.bmp.constants import MessageType, lookup
 from bmplib.bmp.header import BMP_VERSION, COMMON_HEADER, COMMON_HEADER_LENGTH, PEER_HEADER_LENGTH
-from bmplib.bmp.messages import BMPMessage, PeerDown, PeerUp, decode_message
+from bmplib.bmp.messages import BMPMessage, PeerDown, PeerUp
 from bmplib.errors import DecodeError, FramingError, InternalDecodeError
 from bmplib.session import SessionTable
 
@@ -285,7 +286,7 @@ class BMPDecoder:
     def _decode(self, data: bytes, offset: int) -> StreamItem:
         sessions = self.sessions
         try:
-            msg = decode_message(data, contexts=sessions.context_for if sessions is not None else None)
+            msg = messages.decode_message(data, contexts=sessions.context_for if sessions is not None else None)
         except DecodeError as exc:
             return ErrorRecord(offset, lookup(MessageType, data[5]), exc, data)
         except (IndexError, ValueError, TypeError, KeyError, OverflowError, RecursionError, struct.error) as exc:
@@ -299,6 +300,5 @@ class BMPDecoder:
 
 
 # bmplib_fast frames and decodes Route Monitoring messages in compiled code
-# (everything else goes back to the methods above)
-if _impl.fast is not None and hasattr(_impl.fast, "stream_next"):
-    BMPDecoder.__next__ = _impl.fast.stream_next  # type: ignore[method-assign]
+# (everything else goes back to the methods above): bmplib._impl.KERNELS
+_impl.adopt(__name__)

@@ -382,11 +382,26 @@ cdef dict _PEER_TYPES
 cdef _Shape _PeerHeader
 cdef object _BMPDecodeError
 cdef object _pure_decode_peer_header
+cdef object _impl  # bmplib._impl: the pure functions, strict mode
+cdef object _DecodeError
+
+
+cdef int _failed(object exc, str unit) except -1:
+    """A kernel caught *exc*: a DecodeError is the pure function's own
+    (the caller hands the input to it, which raises or reports it again);
+    anything else is a bug of this module (bmplib._impl.compiled_failure:
+    raised in strict mode, else reported once)."""
+    if not isinstance(exc, _DecodeError):
+        _impl.compiled_failure(exc, unit)
+    return 0
 
 
 cdef int _init_peer() except -1:
     global _peer_ready, _PEER_TYPES, _PeerHeader, _BMPDecodeError, _pure_decode_peer_header
+    global _impl, _DecodeError
+    from bmplib import _impl
     from bmplib.bmp import header
+    from bmplib.errors import DecodeError as _DecodeError
     from bmplib.bmp.constants import PeerType
     from bmplib.errors import BMPDecodeError
 
@@ -396,7 +411,7 @@ cdef int _init_peer() except -1:
         ("peer_type", "flags", "distinguisher", "address", "asn", "bgp_id", "timestamp_sec", "timestamp_usec"),
     )
     _BMPDecodeError = BMPDecodeError
-    _pure_decode_peer_header = header.decode_peer_header
+    _pure_decode_peer_header = _impl.pure("decode_peer_header")
     _peer_ready = True
     return 0
 

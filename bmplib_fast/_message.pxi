@@ -26,7 +26,7 @@ cdef int _init_message() except -1:
 
     if not _upd_ready:
         _init_update()
-    _pure_decode_message = messages._pure_decode_message
+    _pure_decode_message = _impl.pure("decode_message")
     _default_context = messages.default_context
     _AS4_CONTEXT = messages._AS4_CONTEXT
     _AS2_CONTEXT = messages._AS2_CONTEXT

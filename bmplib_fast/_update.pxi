@@ -80,7 +80,7 @@ cdef int _init_update() except -1:
     _problem = upd._problem
     _retry_prefixes = upd._retry_prefixes
     _check_mandatory = upd._check_mandatory
-    _pure_decode_update = upd._pure_decode_update
+    _pure_decode_update = _impl.pure("decode_update")
     _dec_mp_reach = mp.decode_mp_reach
     _dec_mp_unreach = mp.decode_mp_unreach
     _dec_ext = ec.decode_extended_communities
@@ -231,13 +231,15 @@ cdef object _mp_nlri(bytes buf, const unsigned char* b, Py_ssize_t pos, Py_ssize
     if codec is _EVPN_CODEC:
         try:
             return _evpn_nlri(buf, b, pos, end, path_id)
-        except Exception:
+        except Exception as exc:
+            _failed(exc, "EVPN NLRI")
             return None
     if codec is _INET_CODECS.get(key):
         return _prefixes(b, pos, end, _INET_FAMILIES[key], 32 if afi == 1 else 128, path_id)
     try:
         return codec.decode(buf, pos, end, path_id, ctx)
-    except Exception:
+    except Exception as exc:
+        _failed(exc, "MP NLRI")
         return None
 
 
@@ -299,7 +301,8 @@ cdef object _ext_communities(bytes buf, const unsigned char* b, Py_ssize_t pos, 
             if c is None:
                 try:
                     c = fn(buf, pos)
-                except Exception:
+                except Exception as exc:
+                    _failed(exc, "extended community")
                     return None
         out.append(c)
         pos += 8

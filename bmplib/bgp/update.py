@@ -531,8 +531,12 @@ def _check_mandatory(
             )
 
 
-#: the pure-Python decoder, kept when bmplib_fast replaces it (tests/fast compares the two)
-_pure_decode_update = decode_update
-if _impl.fast is not None and hasattr(_impl.fast, "decode_update"):
-    decode_update = _impl.fast.decode_update
-register_decoder(BGPMessageType.UPDATE, decode_update)
+
+
+def _register() -> None:
+    """Register the bound UPDATE decoder (pure or compiled) for BGP type 2."""
+    register_decoder(BGPMessageType.UPDATE, decode_update)
+
+
+# the compiled UPDATE decoder, when bmplib_fast is in use (bmplib._impl.KERNELS)
+_impl.adopt(__name__, on_switch=_register)

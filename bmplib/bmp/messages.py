@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Union
 
 from bmplib import _impl
 from bmplib.bgp.message import decode_bgp_message
+from bmplib.bmp import header
 from bmplib.bmp.constants import (
     STAT_SHAPES,
     InitiationTLVType,
@@ -36,7 +37,6 @@ from bmplib.bmp.header import (
     PEER_HEADER_LENGTH,
     PeerHeader,
     decode_address16,
-    decode_peer_header,
     encode_common_header,
 )
 from bmplib.bmp.tlv import InformationTLV, decode_information_tlvs, encode_tlv, iter_tlvs
@@ -58,9 +58,6 @@ __all__ = [
     "UnknownMessage",
     "decode_message",
 ]
-
-if _impl.fast is not None:
-    decode_peer_header = _impl.fast.decode_peer_header
 
 _U16 = struct.Struct("!H")
 _U32 = struct.Struct("!I")
@@ -547,7 +544,7 @@ def decode_message(
         return Termination(decode_information_tlvs(buf, pos, end, "termination", _TERM_TLV_TYPES))
     if msg_type > 6:
         return UnknownMessage(msg_type, buf[pos:end])
-    peer = decode_peer_header(buf, pos)
+    peer = header.decode_peer_header(buf, pos)  # the bound implementation (bmplib._impl)
     pos += PEER_HEADER_LENGTH
     if msg_type == 0:
         ctx = context or (contexts or default_context)(msg_type, peer)
@@ -571,7 +568,5 @@ def decode_message(
     return _decode_mirroring(buf, pos, end, peer, ctx)
 
 
-#: the pure-Python decoder, kept when bmplib_fast replaces it (tests/fast compares the two)
-_pure_decode_message = decode_message
-if _impl.fast is not None and hasattr(_impl.fast, "decode_message"):
-    decode_message = _impl.fast.decode_message
+# the compiled Route Monitoring path, when bmplib_fast is in use (bmplib._impl.KERNELS)
+_impl.adopt(__name__)
