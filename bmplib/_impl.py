@@ -83,6 +83,11 @@ KERNELS: tuple[Kernel, ...] = (
     Kernel("BGP UPDATE body (RFC 4271 4.3)", "bmplib.bgp.update", "decode_update", "decode_update"),
     Kernel("one BMP message (RFC 7854 4)", "bmplib.bmp.messages", "decode_message", "decode_message"),
     Kernel("stream iteration (BMPDecoder.__next__)", "bmplib.stream", "BMPDecoder.__next__", "stream_next"),
+    # the convenience views a walk reads per message (properties)
+    Kernel("view Update.announced", "bmplib.bgp.update", "Update.announced", "update_announced"),
+    Kernel("view Update.withdrawn", "bmplib.bgp.update", "Update.withdrawn", "update_withdrawn"),
+    Kernel("view MPNextHop.address", "bmplib.bgp.attributes.mp", "MPNextHop.address", "next_hop_address"),
+    Kernel("view MPNextHop.link_local", "bmplib.bgp.attributes.mp", "MPNextHop.link_local", "next_hop_link_local"),
 )
 
 _BY_KERNEL = {k.kernel: k for k in KERNELS}
