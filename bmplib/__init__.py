@@ -119,4 +119,4 @@ def decode(data: bytes | bytearray | memoryview, context: DecodeContext | None =
     except DecodeError:
         raise
     except Exception as exc:  # a decoder bug must not leak as IndexError & co.
-        raise InternalDecodeError(f"{type(exc).__name__}: {exc}", 0, bytes(data)) from exc
+        raise InternalDecodeError.wrap(exc, bytes(data)) from exc

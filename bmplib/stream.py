@@ -12,7 +12,6 @@ Nothing is silently lost: every input octet ends up in a message, in an
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Union
@@ -289,10 +288,8 @@ class BMPDecoder:
             msg = messages.decode_message(data, contexts=sessions.context_for if sessions is not None else None)
         except DecodeError as exc:
             return ErrorRecord(offset, lookup(MessageType, data[5]), exc, data)
-        except (IndexError, ValueError, TypeError, KeyError, OverflowError, RecursionError, struct.error) as exc:
-            # never leak: a bug in a decoder becomes an error record
-            err = InternalDecodeError(f"{type(exc).__name__}: {exc}", 0, data)
-            return ErrorRecord(offset, lookup(MessageType, data[5]), err, data)
+        except Exception as exc:  # never leak (as bmplib.decode): a decoder bug becomes an error record
+            return ErrorRecord(offset, lookup(MessageType, data[5]), InternalDecodeError.wrap(exc, data), data)
         msg.offset = offset
         if sessions is not None and isinstance(msg, (PeerUp, PeerDown)):
             sessions.observe(msg)
