@@ -2,7 +2,7 @@
 #
 # Mirrors bmplib.bgp.update.decode_update: the fast code decodes the
 # well-formed common shapes; anything else goes to the pure code of that unit
-# (update._generic for one attribute, update._retry_prefixes for an NLRI
+# (update.decode_attribute for one attribute, update.retry_prefixes for an NLRI
 # field that needs the other ADD-PATH setting) or of the whole message (a
 # length that does not add up: the pure decoder raises the error).
 
@@ -10,7 +10,7 @@ cdef bint _upd_ready = False
 cdef list _FASTL
 cdef dict _REG
 cdef dict _EXTREG
-cdef dict _CODECS
+cdef object _CODEC_LOOKUP
 cdef dict _INET_CODECS
 cdef dict _INET_FAMILIES
 cdef dict _SEGTYPES
@@ -21,6 +21,7 @@ cdef object _generic
 cdef object _problem
 cdef object _retry_prefixes
 cdef object _check_mandatory
+cdef object _mp_guessed
 cdef object _pure_decode_update
 cdef object _dec_mp_reach
 cdef object _dec_mp_unreach
@@ -42,7 +43,7 @@ cdef _Shape _Communities
 cdef _Shape _Large
 cdef _Shape _ExtCommunities
 cdef _Shape _ExtCommunity
-cdef _Shape _RouteTarget  # fields inherited from _AdminCommunity (_Shape looks along the MRO)
+cdef _Shape _RouteTarget  # fields inherited from _AdminCommunity
 cdef _Shape _RouteOrigin
 cdef _Shape _Encapsulation
 cdef _Shape _MPReach
@@ -53,8 +54,8 @@ cdef _Shape _MPUnreach
 cdef int _init_update() except -1:
     """Bind the pure modules (done at the first call: the pure modules import
     this extension while they load)."""
-    global _upd_ready, _FASTL, _REG, _EXTREG, _CODECS, _INET_CODECS, _INET_FAMILIES, _SEGTYPES, _TUNNELS
-    global _ORIGINS, _V4U, _generic, _problem, _retry_prefixes, _check_mandatory, _pure_decode_update
+    global _upd_ready, _FASTL, _REG, _EXTREG, _CODEC_LOOKUP, _INET_CODECS, _INET_FAMILIES, _SEGTYPES, _TUNNELS
+    global _ORIGINS, _V4U, _generic, _problem, _retry_prefixes, _check_mandatory, _mp_guessed, _pure_decode_update
     global _dec_mp_reach, _dec_mp_unreach, _dec_ext, _dec_rt, _dec_ro, _dec_encap
     global _ATTRIBUTE_DISCARD, _SESSION_RESET
     global _Update, _Prefix, _Origin, _ASPath, _Segment, _NextHop, _MED, _LocalPref, _Communities, _Large
@@ -66,48 +67,49 @@ cdef int _init_update() except -1:
     from bmplib.bgp.attributes import aspath, base, basic, communities, extended_communities as ec, mp
     from bmplib.nlri import inet, registry
 
-    _FASTL = upd._FAST
+    # the public (internal-API) names of the pure modules; tables the enums give
+    _FASTL = upd.inline_attributes()
     _REG = base.registry()
-    _EXTREG = ec._EXT_REGISTRY
-    _CODECS = registry._CODECS
+    _EXTREG = ec._EXT_REGISTRY  # TODO(issue #13 B): a public accessor in extended_communities
+    _CODEC_LOOKUP = registry.lookup
     _INET_CODECS = dict(inet.INET_CODEC)
-    _INET_FAMILIES = dict(inet._FAMILIES)
-    _SEGTYPES = dict(aspath._SEGMENT_TYPES)
-    _TUNNELS = dict(ec._TUNNEL_TYPES)
+    _INET_FAMILIES = {f: f for f in inet.INET_CODEC}  # the family tuples the pure codec uses
+    _SEGTYPES = {m.value: m for m in aspath.SegmentType}
+    _TUNNELS = {m.value: m for m in ec.TunnelType}
     _ORIGINS = (basic.OriginType.IGP, basic.OriginType.EGP, basic.OriginType.INCOMPLETE)
-    _V4U = inet._FAMILIES[(1, 1)]
-    _generic = upd._generic
-    _problem = upd._problem
-    _retry_prefixes = upd._retry_prefixes
-    _check_mandatory = upd._check_mandatory
+    _V4U = inet.IPV4_UNICAST
+    _generic = upd.decode_attribute
+    _problem = upd.malformed_attribute
+    _retry_prefixes = upd.retry_prefixes
+    _check_mandatory = upd.check_mandatory
+    _mp_guessed = upd.mp_path_ids_guessed
     _pure_decode_update = _impl.pure("decode_update")
     _dec_mp_reach = mp.decode_mp_reach
     _dec_mp_unreach = mp.decode_mp_unreach
     _dec_ext = ec.decode_extended_communities
-    _dec_rt = ec._decode_rt
+    _dec_rt = ec._decode_rt  # TODO(issue #13 B): see above
     _dec_ro = ec._decode_ro
     _dec_encap = ec._decode_encapsulation
     _ATTRIBUTE_DISCARD = base.ErrorAction.ATTRIBUTE_DISCARD
     _SESSION_RESET = base.ErrorAction.SESSION_RESET
-    _Update = _Shape(upd.Update, ("withdrawn_routes", "attributes", "nlri", "problems", "guessed_path_ids"))
-    _Prefix = _Shape(inet.InetPrefix, ("family", "length", "packed", "path_id"))
-    _Origin = _Shape(basic.Origin, ("origin", "flags"))
-    _ASPath = _Shape(aspath.ASPath, ("segments", "asn4", "flags", "guessed"))
-    _Segment = _Shape(aspath.ASPathSegment, ("type", "asns"))
-    _NextHop = _Shape(basic.NextHop, ("next_hop", "flags"))
-    _MED = _Shape(basic.MultiExitDisc, ("med", "flags"))
-    _LocalPref = _Shape(basic.LocalPref, ("local_pref", "flags"))
-    _Communities = _Shape(communities.Communities, ("values", "flags"))
-    _Large = _Shape(communities.LargeCommunities, ("values", "flags"))
-    _ExtCommunities = _Shape(ec.ExtendedCommunities, ("communities", "flags"))
-    _ExtCommunity = _Shape(ec.ExtendedCommunity, ("type", "subtype", "value"))
-    admin = ("type", "subtype", "global_admin", "local_admin")
-    _RouteTarget = _Shape(ec.RouteTarget, admin)
-    _RouteOrigin = _Shape(ec.RouteOrigin, admin)
-    _Encapsulation = _Shape(ec.Encapsulation, ("type", "subtype", "tunnel_type", "reserved"))
-    _MPReach = _Shape(mp.MPReachNLRI, ("afi", "safi", "next_hop", "nlri", "reserved", "flags", "path_ids_guessed"))
-    _MPNextHop = _Shape(mp.MPNextHop, ("raw",))
-    _MPUnreach = _Shape(mp.MPUnreachNLRI, ("afi", "safi", "withdrawn", "flags", "path_ids_guessed"))
+    _Update = _Shape(upd.Update, 5)
+    _Prefix = _Shape(inet.InetPrefix, 4)
+    _Origin = _Shape(basic.Origin, 2)
+    _ASPath = _Shape(aspath.ASPath, 4)
+    _Segment = _Shape(aspath.ASPathSegment, 2)
+    _NextHop = _Shape(basic.NextHop, 2)
+    _MED = _Shape(basic.MultiExitDisc, 2)
+    _LocalPref = _Shape(basic.LocalPref, 2)
+    _Communities = _Shape(communities.Communities, 2)
+    _Large = _Shape(communities.LargeCommunities, 2)
+    _ExtCommunities = _Shape(ec.ExtendedCommunities, 2)
+    _ExtCommunity = _Shape(ec.ExtendedCommunity, 3)
+    _RouteTarget = _Shape(ec.RouteTarget, 4)
+    _RouteOrigin = _Shape(ec.RouteOrigin, 4)
+    _Encapsulation = _Shape(ec.Encapsulation, 4)
+    _MPReach = _Shape(mp.MPReachNLRI, 7)
+    _MPNextHop = _Shape(mp.MPNextHop, 1)
+    _MPUnreach = _Shape(mp.MPUnreachNLRI, 5)
     _init_ctx()
     _init_evpn()
     _upd_ready = True
@@ -115,15 +117,18 @@ cdef int _init_update() except -1:
 
 
 def shapes():
-    """{class name: True when instances are filled directly, False when the
-    class is called} -- for tests and benchmarks."""
+    """{class name: "" when instances are filled directly, else why the
+    class is called instead} for every class the kernels build -- for tests
+    (each must be "") and benchmarks."""
     if not _upd_ready:
         _init_update()
+    if not _msg_ready:
+        _init_message()
     out = {}
     for s in (_PeerHeader, _Update, _Prefix, _Origin, _ASPath, _Segment, _NextHop, _MED, _LocalPref, _Communities,
               _Large, _ExtCommunities, _ExtCommunity, _RouteTarget, _RouteOrigin, _Encapsulation, _MPReach,
-              _MPNextHop, _MPUnreach):
-        out[s.cls.__name__] = bool(s.direct)
+              _MPNextHop, _MPUnreach, _RouteMonitoring):
+        out[s.cls.__name__] = s.why
     out.update(_evpn_shapes())
     return out
 
@@ -224,7 +229,7 @@ cdef object _mp_nlri(bytes buf, const unsigned char* b, Py_ssize_t pos, Py_ssize
     """The routes of an MP attribute with the context's ADD-PATH setting, or
     None (the pure decoder then guesses, or reports the problem)."""
     key = (afi, safi)
-    codec = _CODECS.get(key)
+    codec = _CODEC_LOOKUP(afi, safi)
     if codec is None:
         return None
     cdef bint path_id = key in _get(_CTX, ctx, 1, "addpath")
@@ -419,6 +424,8 @@ cdef object _update(bytes buf, Py_ssize_t pos, Py_ssize_t end, object ctx):
         nlri = []
         if seen[0] & (1ULL << 14) and seen[0] & 0x06 != 0x06:
             _check_mandatory(buf, astart, nlri, attrs, _seen_int(seen), problems)
+    if not guessed and (seen[0] & (3ULL << 14)):
+        guessed = _mp_guessed(attrs)
     return mk5(_Update, withdrawn, attrs, nlri, problems, guessed)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
 from bmplib import _impl
+from bmplib.bgp import BGPMessage, Update
 from bmplib.bgp.message import decode_bgp_message
 from bmplib.bmp import header
 from bmplib.bmp.constants import (
@@ -97,7 +98,7 @@ class RouteMonitoring:
     """
 
     peer: PeerHeader
-    bgp: Any
+    bgp: BGPMessage
     tlvs: list[InformationTLV] = field(default_factory=list)
     offset: int = field(default=0, compare=False)
 
@@ -106,9 +107,10 @@ class RouteMonitoring:
         return MessageType.ROUTE_MONITORING
 
     @property
-    def update(self) -> Any:
+    def update(self) -> Update | None:
         """The decoded BGP UPDATE, or ``None`` if the PDU is another type."""
-        return self.bgp if getattr(self.bgp, "type", None) == 2 and hasattr(self.bgp, "attributes") else None
+        bgp = self.bgp
+        return bgp if type(bgp) is Update or isinstance(bgp, Update) else None
 
     def encode(self) -> bytes:
         tlvs = b"".join(t.encode() for t in self.tlvs)
@@ -285,8 +287,8 @@ class PeerUp:
     local_address: str
     local_port: int
     remote_port: int
-    sent_open: Any
-    received_open: Any
+    sent_open: BGPMessage
+    received_open: BGPMessage
     tlvs: list[InformationTLV] = field(default_factory=list)
     offset: int = field(default=0, compare=False)
 
@@ -511,11 +513,12 @@ ContextProvider = Callable[[int, PeerHeader], DecodeContext]
 
 def default_context(msg_type: int, peer: PeerHeader) -> DecodeContext:
     """With no session state, the A flag tells the AS width (RFC 7854)."""
-    return _AS2_CONTEXT if peer.is_as2 else _AS4_CONTEXT
+    return AS2_CONTEXT if peer.is_as2 else AS4_CONTEXT
 
 
-_AS4_CONTEXT = DecodeContext(asn4=True)
-_AS2_CONTEXT = DecodeContext(asn4=False)
+#: the contexts :func:`default_context` gives (bmplib_fast's Route Monitoring kernel picks them too)
+AS4_CONTEXT = DecodeContext(asn4=True)
+AS2_CONTEXT = DecodeContext(asn4=False)
 
 
 def decode_message(
