@@ -21,7 +21,6 @@ cdef object _generic
 cdef object _problem
 cdef object _retry_prefixes
 cdef object _check_mandatory
-cdef object _mp_guessed
 cdef object _pure_decode_update
 cdef object _dec_mp_reach
 cdef object _dec_mp_unreach
@@ -55,7 +54,7 @@ cdef int _init_update() except -1:
     """Bind the pure modules (done at the first call: the pure modules import
     this extension while they load)."""
     global _upd_ready, _FASTL, _REG, _EXTREG, _CODEC_LOOKUP, _INET_CODECS, _INET_FAMILIES, _SEGTYPES, _TUNNELS
-    global _ORIGINS, _V4U, _generic, _problem, _retry_prefixes, _check_mandatory, _mp_guessed, _pure_decode_update
+    global _ORIGINS, _V4U, _generic, _problem, _retry_prefixes, _check_mandatory, _pure_decode_update
     global _dec_mp_reach, _dec_mp_unreach, _dec_ext, _dec_rt, _dec_ro, _dec_encap
     global _ATTRIBUTE_DISCARD, _SESSION_RESET
     global _Update, _Prefix, _Origin, _ASPath, _Segment, _NextHop, _MED, _LocalPref, _Communities, _Large
@@ -82,7 +81,6 @@ cdef int _init_update() except -1:
     _problem = upd.malformed_attribute
     _retry_prefixes = upd.retry_prefixes
     _check_mandatory = upd.check_mandatory
-    _mp_guessed = upd.mp_path_ids_guessed
     _pure_decode_update = _impl.pure("decode_update")
     _dec_mp_reach = mp.decode_mp_reach
     _dec_mp_unreach = mp.decode_mp_unreach
@@ -410,6 +408,13 @@ cdef object _update(bytes buf, Py_ssize_t pos, Py_ssize_t end, object ctx):
                 obj = mk2(_Large, _large(b, vs, ve), flags)
         if obj is None:
             _generic(buf, p, vs, ve, flags, code, _REG.get(code), ctx, attrs, problems)
+            if (code == 14 or code == 15) and not guessed:
+                # the pure MP decoder may have read the NLRI with the other
+                # ADD-PATH setting (update.mp_path_ids_guessed; the compiled
+                # MP attributes never guess)
+                last = attrs[-1]
+                if (type(last) is _MPReach.cls or type(last) is _MPUnreach.cls) and last.path_ids_guessed:
+                    guessed = True
         else:
             attrs.append(obj)
         p = ve
@@ -424,8 +429,6 @@ cdef object _update(bytes buf, Py_ssize_t pos, Py_ssize_t end, object ctx):
         nlri = []
         if seen[0] & (1ULL << 14) and seen[0] & 0x06 != 0x06:
             _check_mandatory(buf, astart, nlri, attrs, _seen_int(seen), problems)
-    if not guessed and (seen[0] & (3ULL << 14)):
-        guessed = _mp_guessed(attrs)
     return mk5(_Update, withdrawn, attrs, nlri, problems, guessed)
 
 

@@ -511,8 +511,8 @@ def decode_update(buf: bytes, pos: int, end: int, ctx: DecodeContext) -> Update:
 
 def mp_path_ids_guessed(attrs: list[Any]) -> bool:
     """An MP_REACH_NLRI or MP_UNREACH_NLRI of *attrs* read its NLRI with
-    the other ADD-PATH setting (internal API: bmplib_fast's UPDATE kernel
-    asks it too)."""
+    the other ADD-PATH setting (bmplib_fast's UPDATE kernel tracks the same
+    while it decodes)."""
     for a in attrs:
         if (type(a) is MPReachNLRI or type(a) is MPUnreachNLRI) and a.path_ids_guessed:
             return True
