@@ -54,7 +54,7 @@ cdef int _init_evpn() except -1:
     from bmplib.bgp.attributes import evpn_communities as evc
     from bmplib.nlri import evpn, registry
 
-    codec = registry.lookup(25, 70)
+    codec = registry.codecs().get((25, 70))
     _EVPN_CODEC = codec if type(codec) is evpn.EVPNCodec else None
     _ev_pure_route = evpn.decode_evpn_route
     _ev_pure_nlri = evpn.decode_evpn_nlri

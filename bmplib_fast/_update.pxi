@@ -10,7 +10,7 @@ cdef bint _upd_ready = False
 cdef list _FASTL
 cdef dict _REG
 cdef dict _EXTREG
-cdef object _CODEC_LOOKUP
+cdef dict _CODECS
 cdef dict _INET_CODECS
 cdef dict _INET_FAMILIES
 cdef dict _SEGTYPES
@@ -53,7 +53,7 @@ cdef _Shape _MPUnreach
 cdef int _init_update() except -1:
     """Bind the pure modules (done at the first call: the pure modules import
     this extension while they load)."""
-    global _upd_ready, _FASTL, _REG, _EXTREG, _CODEC_LOOKUP, _INET_CODECS, _INET_FAMILIES, _SEGTYPES, _TUNNELS
+    global _upd_ready, _FASTL, _REG, _EXTREG, _CODECS, _INET_CODECS, _INET_FAMILIES, _SEGTYPES, _TUNNELS
     global _ORIGINS, _V4U, _generic, _problem, _retry_prefixes, _check_mandatory, _pure_decode_update
     global _dec_mp_reach, _dec_mp_unreach, _dec_ext, _dec_rt, _dec_ro, _dec_encap
     global _ATTRIBUTE_DISCARD, _SESSION_RESET
@@ -70,7 +70,7 @@ cdef int _init_update() except -1:
     _FASTL = upd.inline_attributes()
     _REG = base.registry()
     _EXTREG = ec._EXT_REGISTRY  # TODO(issue #13 B): a public accessor in extended_communities
-    _CODEC_LOOKUP = registry.lookup
+    _CODECS = registry.codecs()
     _INET_CODECS = dict(inet.INET_CODEC)
     _INET_FAMILIES = {f: f for f in inet.INET_CODEC}  # the family tuples the pure codec uses
     _SEGTYPES = {m.value: m for m in aspath.SegmentType}
@@ -227,7 +227,7 @@ cdef object _mp_nlri(bytes buf, const unsigned char* b, Py_ssize_t pos, Py_ssize
     """The routes of an MP attribute with the context's ADD-PATH setting, or
     None (the pure decoder then guesses, or reports the problem)."""
     key = (afi, safi)
-    codec = _CODEC_LOOKUP(afi, safi)
+    codec = _CODECS.get(key)
     if codec is None:
         return None
     cdef bint path_id = key in _get(_CTX, ctx, 1, "addpath")
