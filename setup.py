@@ -4,10 +4,17 @@ The metadata lives in pyproject.toml.  The extension is built when Cython and
 a C compiler are available; when either is missing, or the compile fails, the
 pure-Python package is installed alone (bmplib then runs its pure decoder).
 Set ``BMPLIB_NO_EXTENSION=1`` to skip the extension on purpose.
+
+A built module is checked to export its init function (``PyInit__fast``):
+an object file left in a shared ``build/`` folder by another checkout could
+otherwise be linked into a module that does not import.  It is rebuilt from
+its sources once, and removed (pure Python then, with the reason printed)
+when it still does not.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import sys
 
@@ -27,8 +34,29 @@ class OptionalBuildExt(build_ext):
     def build_extension(self, ext: Extension) -> None:
         try:
             super().build_extension(ext)
+            if not self._exports_init(ext):
+                # a stale object in a shared build/ folder (another checkout's, or another
+                # extension's) was linked: rebuild this one from its sources, once
+                self.force = True
+                super().build_extension(ext)
+                if not self._exports_init(ext):
+                    path = self.get_ext_fullpath(ext.name)
+                    os.remove(path)
+                    raise RuntimeError(f"{path} does not export PyInit_{ext.name.rsplit('.', 1)[-1]}; removed")
         except Exception as exc:
             self._skip(exc)
+
+    def _exports_init(self, ext: Extension) -> bool:
+        """The built file of *ext* exports its module init function (a
+        module without it imports as a broken extension)."""
+        path = self.get_ext_fullpath(ext.name)
+        if self.dry_run or not os.path.exists(path):
+            return True
+        try:
+            lib = ctypes.CDLL(os.path.abspath(path))
+        except OSError:
+            return False
+        return hasattr(lib, "PyInit_" + ext.name.rsplit(".", 1)[-1])
 
     @staticmethod
     def _skip(exc: Exception) -> None:

@@ -12,11 +12,13 @@ The public API::
     bmplib.DecodeError  the base of every decoding error
     bmplib.iter_routes  one flat RouteRecord per announced/withdrawn route
     bmplib.route_table  the same as a pyarrow.Table (bmplib[arrow]); route_batches streams
+    bmplib.use_implementation  "python" or "cython" (bmplib.IMPLEMENTATION says which is in use)
 """
 
 from __future__ import annotations
 
-from bmplib._impl import IMPLEMENTATION
+from bmplib._impl import IMPLEMENTATION, IMPLEMENTATION_REASON, use_implementation
+from bmplib.bmp import messages as _messages
 from bmplib.bmp.constants import MessageType, PeerType
 from bmplib.bmp.header import PeerHeader, Table
 from bmplib.bmp.messages import (
@@ -29,7 +31,6 @@ from bmplib.bmp.messages import (
     StatisticsReport,
     Termination,
     UnknownMessage,
-    decode_message,
 )
 from bmplib.bmp.v4 import BMPv4Message, RouteMonitoringV4, decode_v4_message
 from bmplib.builders import (
@@ -76,6 +77,7 @@ __all__ = [
     "ErrorRecord",
     "FramingError",
     "IMPLEMENTATION",
+    "IMPLEMENTATION_REASON",
     "Initiation",
     "InternalDecodeError",
     "MessageType",
@@ -111,6 +113,7 @@ __all__ = [
     "termination",
     "to_json",
     "update",
+    "use_implementation",
 ]
 
 
@@ -125,8 +128,8 @@ def decode(
     try:
         if data[:1] == b"\x04":
             return decode_v4_message(bytes(data), context)
-        return decode_message(bytes(data), context)
+        return _messages.decode_message(bytes(data), context)
     except DecodeError:
         raise
     except Exception as exc:  # a decoder bug must not leak as IndexError & co.
-        raise InternalDecodeError(f"{type(exc).__name__}: {exc}", 0, bytes(data)) from exc
+        raise InternalDecodeError.wrap(exc, bytes(data)) from exc

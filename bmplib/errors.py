@@ -110,6 +110,15 @@ class InternalDecodeError(DecodeError):
 
     layer = "internal"
 
+    @classmethod
+    def wrap(cls, exc: Exception, data: bytes) -> InternalDecodeError:
+        """The error a public entry point gives for *exc*, an unexpected
+        exception of a decoder fed *data* (the one wrapper of every public
+        boundary: bmplib.decode, BMPDecoder)."""
+        err = cls(f"{type(exc).__name__}: {exc}", 0, data)
+        err.__cause__ = exc
+        return err
+
 
 class EncodeError(Exception):
     """A model object cannot be written to the wire: a value does not fit its

@@ -40,11 +40,11 @@ How :class:`SessionTable` decides, for a per-peer message of a peer:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["DecodeContext", "PeerContexts", "PeerKey", "SessionTable", "contexts_from_opens"]
+__all__ = ["DecodeContext", "OpenFacts", "PeerContexts", "PeerKey", "SessionTable", "contexts_from_opens"]
 
 #: (peer type, distinguisher, address, AS, BGP ID): ``PeerHeader.key``
 PeerKey = tuple[int, bytes, str, int, str]
@@ -86,15 +86,34 @@ class PeerContexts:
     from_peer_up: bool = False
 
 
-def _addpath_pairs(open_msg: Any, want: tuple[int, ...]) -> set[tuple[int, int]]:
+@runtime_checkable
+class OpenFacts(Protocol):
+    """What a context is built from: the negotiated facts of a BGP OPEN
+    (:class:`bmplib.bgp.open.Open` has them; this layer sits below the BGP
+    layer and does not import it)."""
+
+    @property
+    def four_octet_as(self) -> object | None: ...  # the capability, or None
+
+    @property
+    def extended_message(self) -> bool: ...
+
+    @property
+    def addpath(self) -> Mapping[tuple[int, int], int]: ...  # (AFI, SAFI) -> send/receive
+
+    @property
+    def multiple_labels(self) -> Mapping[tuple[int, int], int]: ...  # (AFI, SAFI) -> count
+
+
+def _addpath_pairs(open_msg: OpenFacts, want: tuple[int, ...]) -> set[tuple[int, int]]:
     return {(int(a), int(s)) for (a, s), mode in open_msg.addpath.items() if mode in want}
 
 
-def _labels(open_msg: Any) -> set[tuple[int, int]]:
+def _labels(open_msg: OpenFacts) -> set[tuple[int, int]]:
     return {(int(a), int(s)) for (a, s), n in open_msg.multiple_labels.items() if n > 1}
 
 
-def contexts_from_opens(sent: Any, received: Any, *, loc_rib: bool = False) -> PeerContexts:
+def contexts_from_opens(sent: OpenFacts, received: OpenFacts, *, loc_rib: bool = False) -> PeerContexts:
     """The contexts of a peer from the Peer Up's *sent* OPEN (the monitored
     router's) and *received* OPEN (the peer's); see the module docstring.
     *loc_rib*: a Loc-RIB instance peer (RFC 9069), where any ADD-PATH entry
@@ -171,10 +190,8 @@ class SessionTable:
         if msg_type == 2:
             self._peers.pop(peer.key, None)
         elif msg_type == 3:
-            from bmplib.bgp.open import Open
-
             sent, received = getattr(msg, "sent_open", None), getattr(msg, "received_open", None)
-            if isinstance(sent, Open) and isinstance(received, Open):
+            if isinstance(sent, OpenFacts) and isinstance(received, OpenFacts):
                 contexts = contexts_from_opens(sent, received, loc_rib=peer.peer_type == 3)
                 self._peers[peer.key] = _Entry(contexts, self.asn_guess)
 

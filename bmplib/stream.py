@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from bmplib import _impl
+from bmplib.bmp import messages
 from bmplib.bmp.constants import MessageType, lookup
 from bmplib.bmp.header import BMP_VERSION, COMMON_HEADER, COMMON_HEADER_LENGTH, PEER_HEADER_LENGTH
-from bmplib.bmp.messages import BMPMessage, PeerDown, PeerUp, decode_message
+from bmplib.bmp.messages import BMPMessage, PeerDown, PeerUp
 from bmplib.bmp.v4 import BMPV4_VERSION, BMPv4Message, RouteMonitoringV4, decode_v4_message
 from bmplib.errors import DecodeError, FramingError, InternalDecodeError
 from bmplib.proxy import ProxyHeader, decode_proxy_header
@@ -429,13 +430,11 @@ class BMPDecoder:
                     data, contexts=sessions.context_for if sessions is not None else None
                 )
             else:
-                msg = decode_message(data, contexts=sessions.context_for if sessions is not None else None)
+                msg = messages.decode_message(data, contexts=sessions.context_for if sessions is not None else None)
         except DecodeError as exc:
             return ErrorRecord(offset, lookup(MessageType, data[5]), exc, data)
-        except (IndexError, ValueError, TypeError, KeyError, OverflowError, RecursionError, struct.error) as exc:
-            # never leak: a bug in a decoder becomes an error record
-            err = InternalDecodeError(f"{type(exc).__name__}: {exc}", 0, data)
-            return ErrorRecord(offset, lookup(MessageType, data[5]), err, data)
+        except Exception as exc:  # never leak (as bmplib.decode): a decoder bug becomes an error record
+            return ErrorRecord(offset, lookup(MessageType, data[5]), InternalDecodeError.wrap(exc, data), data)
         msg.offset = offset
         if sessions is not None:
             inner = msg.message if isinstance(msg, BMPv4Message) else msg
@@ -445,6 +444,5 @@ class BMPDecoder:
 
 
 # bmplib_fast frames and decodes Route Monitoring messages in compiled code
-# (everything else goes back to the methods above)
-if _impl.fast is not None and hasattr(_impl.fast, "stream_next"):
-    BMPDecoder.__next__ = _impl.fast.stream_next  # type: ignore[method-assign]
+# (everything else goes back to the methods above): bmplib._impl.KERNELS
+_impl.adopt(__name__)

@@ -17,19 +17,16 @@
 # _ext_communities.
 
 
-def _raw_init_ok(cls, module):
-    """*cls* is the module's own class with one slot ``raw`` whose
-    ``__init__`` (checks the length, stores ``bytes(raw)``) is the module's."""
-    init = cls.__dict__.get("__init__")
-    code = getattr(init, "__code__", None)
-    return (
-        cls.__mro__ == (cls, object)
-        and cls.__dict__.get("__slots__") == ("raw",)
-        and code is not None
-        and code.co_filename == getattr(module, "__file__", None)
-        and init.__qualname__ == cls.__qualname__ + ".__init__"
-        and code.co_varnames[: code.co_argcount] == ("self", "raw")
-    )
+# the layouts of the 6 value octets of the EVPN extended communities (RFC 7432
+# section 7.5-7.9, RFC 8214, RFC 8317, RFC 8584, RFC 9135): MAC Mobility; ESI
+# Label, E-Tree, DF Election; ES-Import, Router's MAC; Layer 2 Attributes;
+# Default Gateway
+cdef enum:
+    EV_FLAGS8_RESERVED8_U32 = 1
+    EV_FLAGS8_U16_U24 = 2
+    EV_MAC = 3
+    EV_U16_U16_U16 = 4
+    EV_RAW6 = 5
 
 
 cdef bint _ev_ready = False
@@ -38,7 +35,7 @@ cdef object _ev_pure_route
 cdef object _ev_pure_nlri
 cdef dict _EV_DECODERS
 cdef list _EV_ORIG  # the built-in decode_from of route types 1-5 (None: not compiled)
-cdef dict _EV_EXT   # built-in EVPN community decoder -> its kind (0-7), when its class is filled directly
+cdef dict _EV_EXT   # built-in EVPN community decoder -> (its _Shape, its layout), when filled directly
 cdef list _EV_EXT_SHAPES
 cdef _Shape _RD
 cdef _Shape _ESI
@@ -55,29 +52,29 @@ cdef int _init_evpn() except -1:
     global _ev_ready, _EVPN_CODEC, _ev_pure_route, _ev_pure_nlri, _EV_DECODERS, _EV_ORIG, _EV_EXT, _EV_EXT_SHAPES
     global _RD, _ESI, _EAD, _MACIP, _IMET, _ES, _IPP
     from bmplib.bgp.attributes import evpn_communities as evc
-    from bmplib.nlri import esi, evpn, rd, registry
+    from bmplib.nlri import evpn, registry
 
-    codec = registry._CODECS.get((25, 70))
+    codec = registry.codecs().get((25, 70))
     _EVPN_CODEC = codec if type(codec) is evpn.EVPNCodec else None
     _ev_pure_route = evpn.decode_evpn_route
     _ev_pure_nlri = evpn.decode_evpn_nlri
     _EV_DECODERS = evpn._DECODERS
-    _RD = _Shape(evpn.RouteDistinguisher, ("raw",),
-                  evpn.RouteDistinguisher is rd.RouteDistinguisher and _raw_init_ok(rd.RouteDistinguisher, rd))
-    _ESI = _Shape(evpn.ESI, ("raw",), evpn.ESI is esi.ESI and _raw_init_ok(esi.ESI, esi))
-    route_fields = (
-        (1, "EthernetAutoDiscovery", ("rd", "esi", "ethernet_tag", "label", "path_id")),
-        (2, "MACIPAdvertisement",
-         ("rd", "esi", "ethernet_tag", "mac", "ip", "label1", "label2", "mac_length", "path_id")),
-        (3, "InclusiveMulticastEthernetTag", ("rd", "ethernet_tag", "originator", "path_id")),
-        (4, "EthernetSegment", ("rd", "esi", "originator", "path_id")),
-        (5, "IPPrefix", ("rd", "esi", "ethernet_tag", "prefix", "gateway", "label", "path_id")),
+    # built from 8 / 10 raw octets (their __init__ checks the length)
+    _RD = _Shape(evpn.RouteDistinguisher, 1, (bytes(8),))
+    _ESI = _Shape(evpn.ESI, 1, (bytes(10),))
+    # route type, class, how many values the kernel gives (fields in __init__ order)
+    route_arity = (
+        (1, "EthernetAutoDiscovery", 5),
+        (2, "MACIPAdvertisement", 9),
+        (3, "InclusiveMulticastEthernetTag", 4),
+        (4, "EthernetSegment", 4),
+        (5, "IPPrefix", 7),
     )
     shapes = []
     _EV_ORIG = [None] * 6
-    for code, name, names in route_fields:
+    for code, name, arity in route_arity:
         cls = getattr(evpn, name)
-        s = _Shape(cls, names)
+        s = _Shape(cls, arity)
         shapes.append(s)
         dec = _EV_DECODERS.get(code)
         own = cls.__dict__.get("decode_from")
@@ -85,35 +82,36 @@ cdef int _init_evpn() except -1:
                 and getattr(dec, "__self__", None) is cls and getattr(dec, "__func__", None) is own.__func__):
             _EV_ORIG[code] = dec
     _EAD, _MACIP, _IMET, _ES, _IPP = shapes
+    # built-in decoder, its class, how many values, the layout of its 6 value octets
     communities = (
-        (evc._mac_mobility, evc.MACMobility, ("type", "subtype", "flags", "reserved", "sequence")),
-        (evc._esi_label, evc.ESILabel, ("type", "subtype", "flags", "reserved", "label")),
-        (evc._es_import, evc.ESImportRouteTarget, ("type", "subtype", "mac")),
-        (evc._router_mac, evc.RouterMAC, ("type", "subtype", "mac")),
-        (evc._layer2, evc.Layer2Attributes, ("type", "subtype", "control_flags", "mtu", "reserved")),
-        (evc._etree, evc.ETree, ("type", "subtype", "flags", "reserved", "leaf_label")),
-        (evc._df_election, evc.DFElection, ("type", "subtype", "df_type", "bitmap", "reserved")),
-        (evc._default_gateway, evc.DefaultGateway, ("type", "subtype", "value")),
+        (evc._mac_mobility, evc.MACMobility, 5, EV_FLAGS8_RESERVED8_U32),
+        (evc._esi_label, evc.ESILabel, 5, EV_FLAGS8_U16_U24),
+        (evc._es_import, evc.ESImportRouteTarget, 3, EV_MAC),
+        (evc._router_mac, evc.RouterMAC, 3, EV_MAC),
+        (evc._layer2, evc.Layer2Attributes, 5, EV_U16_U16_U16),
+        (evc._etree, evc.ETree, 5, EV_FLAGS8_U16_U24),
+        (evc._df_election, evc.DFElection, 5, EV_FLAGS8_U16_U24),
+        (evc._default_gateway, evc.DefaultGateway, 3, EV_RAW6),
     )
     _EV_EXT = {}
     _EV_EXT_SHAPES = []
-    for kind, (fn, cls, names) in enumerate(communities):
-        s = _Shape(cls, names)
+    for fn, cls, arity, layout in communities:
+        s = _Shape(cls, arity)
         _EV_EXT_SHAPES.append(s)
         if s.direct:
-            _EV_EXT[fn] = kind
+            _EV_EXT[fn] = (s, layout)
     _ev_ready = True
     return 0
 
 
 def _evpn_shapes():
-    """{class name: filled directly} of the EVPN classes (for shapes())."""
+    """{class name: why not filled directly ("": it is)} of the EVPN classes (for shapes())."""
     if not _ev_ready:
         _init_evpn()
     cdef _Shape s
     out = {}
     for s in (_RD, _ESI, _EAD, _MACIP, _IMET, _ES, _IPP, *_EV_EXT_SHAPES):
-        out[s.cls.__name__] = bool(s.direct)
+        out[s.cls.__name__] = s.why
     return out
 
 
@@ -294,28 +292,28 @@ cdef object _evpn_nlri(bytes buf, const unsigned char* b, Py_ssize_t pos, Py_ssi
 cdef object _evpn_ext(object fn, const unsigned char* b, Py_ssize_t pos):
     """The community at b[pos:pos + 8] when *fn* is one of the built-in EVPN
     community decoders (and its class is filled directly), else None."""
-    kind = _EV_EXT.get(fn)
-    if kind is None:
+    entry = _EV_EXT.get(fn)
+    if entry is None:
         return None
-    cdef int k = kind
+    cdef _Shape s = entry[0]
+    cdef int layout = entry[1]
     cdef const unsigned char* p = b + pos
-    cdef _Shape s = _EV_EXT_SHAPES[k]
     o = _alloc(s)
     _put(o, s.off[0], p[0])
     _put(o, s.off[1], p[1])
-    if k == 2 or k == 3:  # ES-Import, Router's MAC
+    if layout == EV_MAC:
         _put(o, s.off[2], _mac_text(p + 2))
-    elif k == 7:  # Default Gateway
+    elif layout == EV_RAW6:
         _put(o, s.off[2], _slice(p, 2, 8))
-    elif k == 0:  # MAC Mobility: flags (1) reserved (1) sequence (4)
+    elif layout == EV_FLAGS8_RESERVED8_U32:
         _put(o, s.off[2], p[2])
         _put(o, s.off[3], p[3])
         _put(o, s.off[4], _u32(p + 4))
-    elif k == 4:  # Layer 2 Attributes: control flags (2) MTU (2) reserved (2)
+    elif layout == EV_U16_U16_U16:
         _put(o, s.off[2], _u16(p + 2))
         _put(o, s.off[3], _u16(p + 4))
         _put(o, s.off[4], _u16(p + 6))
-    else:  # ESI Label, E-Tree, DF Election: 1 + 2 + 3 octets
+    else:  # EV_FLAGS8_U16_U24
         _put(o, s.off[2], p[2])
         _put(o, s.off[3], _u16(p + 3))
         _put(o, s.off[4], _u24(p + 5))

@@ -14,8 +14,8 @@ How equality is kept by construction:
 * everything unusual -- a malformed or truncated field, a duplicate
   attribute, an attribute or family without a compiled decoder, a registry
   entry replaced by another module -- is handed to the pure decoder of that
-  unit (one attribute through ``update._generic``, one NLRI field through
-  ``update._retry_prefixes``, or the whole message), so errors, offsets,
+  unit (one attribute through ``update.decode_attribute``, one NLRI field through
+  ``update.retry_prefixes``, or the whole message), so errors, offsets,
   reasons and RFC 7606 problems are the pure decoder's own.
 
 Every read is bounds-checked against the buffer: positions are validated
@@ -73,42 +73,106 @@ cdef extern from *:
 # Building the model objects
 # ---------------------------------------------------------------------------
 cdef class _Shape:
-    """How to build instances of one slotted class of the model.
+    """How to build instances of one slotted class of the model: the one
+    place the compiled code builds model objects.
 
-    When the class is a plain ``@dataclass(slots=True)`` whose generated
-    ``__init__`` only stores its arguments (no ``__post_init__``, no custom
-    ``__new__``/metaclass call, the expected fields) -- or a class the caller
-    vouches for with *init_ok* (RouteDistinguisher, ESI) -- instances are
-    allocated with the type's own allocator and the slots are filled
-    directly: what ``__init__`` would do, without the Python frame.  Slots may
-    be inherited (``path_id`` of every EVPN route comes from ``EVPNRoute``);
-    each name is looked up along the MRO as attribute access does.
-    Otherwise (the model changed) ``direct`` is False and the class is
-    called."""
+    The fields are the class's own: a dataclass's ``__init__`` fields in
+    the order its ``__init__`` takes them (positional, then keyword-only),
+    or the ``__slots__`` of a class built from *sample* (RouteDistinguisher,
+    ESI).  The kernels pass exactly *arity* values in that order (``mkN``).
+
+    Instances are allocated with the type's own allocator and the slots are
+    filled directly -- what ``__init__`` would do, without the Python frame
+    -- when the class is called the plain way (no custom ``__new__``,
+    metaclass ``__call__`` or ``__post_init__``), has *arity* fields, each a
+    plain object slot (looked up along the MRO, as attribute access does),
+    and a probe instance built by calling the class stores each argument, as
+    given, in its field and nothing else (fresh sentinel objects, or
+    *sample* for a class that checks its arguments).  Otherwise (the model
+    changed shape) ``direct`` is False, ``why`` says why, and the class is
+    called (same objects, slower); tests/fast/test_shapes.py asserts that
+    every class is filled directly, so a change of shape fails there."""
 
     cdef object cls
     cdef PyTypeObject* tp
     cdef Py_ssize_t off[10]
     cdef int n
+    cdef int npos
+    cdef tuple names
     cdef bint direct
+    cdef public str why
 
-    def __init__(self, cls, names, init_ok=None):
+    def __init__(self, cls, int arity, tuple sample=None):
         self.cls = cls
         self.tp = <PyTypeObject*>cls
-        self.n = len(names)
+        self.n = arity
         self.direct = False
-        if init_ok is None:
-            init_ok = _dataclass_init_ok(cls, names)
-        if not init_ok or len(names) > 10 or type(cls).__call__ is not type.__call__:
-            return
-        if cls.__new__ is not object.__new__ or bmplib_tp_alloc(<PyTypeObject*>cls) != <allocfunc>_generic_alloc:
+        self.names, self.npos = _init_fields(cls)
+        self.why = _shape_problem(cls, self.names, self.npos, arity, sample)
+        if self.why:
             return
         cdef int i
-        for i in range(len(names)):
-            self.off[i] = _member_offset(cls, names[i])
+        for i in range(arity):
+            self.off[i] = _member_offset(cls, self.names[i])
             if self.off[i] < 0:
+                self.why = f"{self.names[i]} is not a plain object slot"
                 return
         self.direct = True
+
+    cdef object call(self, tuple args):
+        """The class called with *args* (in field order)."""
+        if self.npos >= len(args):
+            return self.cls(*args)
+        return self.cls(*args[:self.npos], **dict(zip(self.names[self.npos:], args[self.npos:])))
+
+
+def _init_fields(cls):
+    """(field names in ``__init__`` order, how many are positional)."""
+    if dataclasses.is_dataclass(cls):
+        fields = [f for f in dataclasses.fields(cls) if f.init]
+        positional = tuple(f.name for f in fields if not f.kw_only)
+        return positional + tuple(f.name for f in fields if f.kw_only), len(positional)
+    slots = cls.__dict__.get("__slots__", ())
+    names = (slots,) if isinstance(slots, str) else tuple(slots)
+    return names, len(names)
+
+
+cdef object _UNSET = object()
+
+
+def _shape_problem(cls, tuple names, int npos, int arity, tuple sample):
+    """Why instances of *cls* cannot be filled directly ("" when they can)."""
+    if len(names) != arity:
+        return f"{cls.__name__} has {len(names)} fields {names}, the kernel gives {arity}"
+    if arity > 10:
+        return "more than 10 fields"
+    if not dataclasses.is_dataclass(cls) and sample is None:
+        return "not a dataclass"
+    if dataclasses.is_dataclass(cls) and any(not f.init for f in dataclasses.fields(cls)):
+        return "a field not set by __init__"
+    if hasattr(cls, "__post_init__"):
+        return "__post_init__"
+    if type(cls).__call__ is not type.__call__ or cls.__new__ is not object.__new__:
+        return "a custom __new__ or metaclass"
+    if bmplib_tp_alloc(<PyTypeObject*>cls) != <allocfunc>_generic_alloc:
+        return "a custom allocator"
+    values = sample if sample is not None else tuple(object() for _ in names)
+    try:
+        if npos >= arity:
+            probe = cls(*values)
+        else:
+            probe = cls(*values[:npos], **dict(zip(names[npos:], values[npos:])))
+    except Exception as exc:
+        return f"the probe call failed ({type(exc).__name__}: {exc})"
+    for name, value in zip(names, values):
+        if getattr(probe, name, _UNSET) is not value:
+            return f"__init__ does not store {name} as given"
+    for k in cls.__mro__:
+        slots = k.__dict__.get("__slots__", ())
+        for name in ((slots,) if isinstance(slots, str) else slots):
+            if name not in names and name not in ("__weakref__", "__dict__") and hasattr(probe, name):
+                return f"__init__ sets {name} too"
+    return ""
 
 
 cdef Py_ssize_t _member_offset(object cls, str name) except -2:
@@ -128,28 +192,16 @@ cdef Py_ssize_t _member_offset(object cls, str name) except -2:
     return d.d_member.offset
 
 
-def shape_is_direct(cls, names):
-    """Whether instances of *cls* with the fields *names* would be filled
-    directly (for the tests of :class:`_Shape`'s checks)."""
-    return bool((<_Shape>_Shape(cls, tuple(names))).direct)
+def shape_is_direct(cls, arity, sample=None):
+    """(filled directly, why not) for instances of *cls* built from *arity*
+    values (for the tests of :class:`_Shape`'s checks)."""
+    cdef _Shape s = _Shape(cls, arity, sample)
+    return bool(s.direct), s.why
 
 
-def _dataclass_init_ok(cls, names):
-    """*cls* is a plain slotted dataclass with exactly the fields *names*
-    whose generated ``__init__`` only stores them (positional fields in
-    order, then the keyword-only ones)."""
-    if not dataclasses.is_dataclass(cls) or hasattr(cls, "__post_init__"):
-        return False
-    fields = dataclasses.fields(cls)
-    if any(not f.init for f in fields) or sorted(f.name for f in fields) != sorted(names) or len(fields) != len(names):
-        return False
-    positional = tuple(f.name for f in fields if not f.kw_only)
-    keyword = tuple(f.name for f in fields if f.kw_only)
-    init = cls.__dict__.get("__init__")
-    code = getattr(init, "__code__", None)
-    if code is None or code.co_filename != "<string>" or code.co_argcount != 1 + len(positional):
-        return False
-    return code.co_varnames[: code.co_argcount + code.co_kwonlyargcount] == ("self", *positional, *keyword)
+def shape_fields(cls):
+    """The fields of *cls* in the order the kernels give them."""
+    return _init_fields(cls)[0]
 
 
 cdef inline void _put(object o, Py_ssize_t off, object v):
@@ -231,7 +283,7 @@ cdef int _init_ctx() except -1:
 
 cdef object mk1(_Shape s, a):
     if not s.direct:
-        return s.cls(a)
+        return s.call((a,))
     o = _alloc(s)
     _put(o, s.off[0], a)
     return o
@@ -239,7 +291,7 @@ cdef object mk1(_Shape s, a):
 
 cdef object mk2(_Shape s, a, b):
     if not s.direct:
-        return s.cls(a, b)
+        return s.call((a, b,))
     o = _alloc(s)
     _put(o, s.off[0], a)
     _put(o, s.off[1], b)
@@ -248,7 +300,7 @@ cdef object mk2(_Shape s, a, b):
 
 cdef object mk3(_Shape s, a, b, c):
     if not s.direct:
-        return s.cls(a, b, c)
+        return s.call((a, b, c,))
     o = _alloc(s)
     _put(o, s.off[0], a)
     _put(o, s.off[1], b)
@@ -258,7 +310,7 @@ cdef object mk3(_Shape s, a, b, c):
 
 cdef object mk4(_Shape s, a, b, c, d):
     if not s.direct:
-        return s.cls(a, b, c, d)
+        return s.call((a, b, c, d,))
     o = _alloc(s)
     _put(o, s.off[0], a)
     _put(o, s.off[1], b)
@@ -269,7 +321,7 @@ cdef object mk4(_Shape s, a, b, c, d):
 
 cdef object mk5(_Shape s, a, b, c, d, e):
     if not s.direct:
-        return s.cls(a, b, c, d, e)
+        return s.call((a, b, c, d, e,))
     o = _alloc(s)
     _put(o, s.off[0], a)
     _put(o, s.off[1], b)
@@ -281,7 +333,7 @@ cdef object mk5(_Shape s, a, b, c, d, e):
 
 cdef object mk7(_Shape s, a, b, c, d, e, f, g):
     if not s.direct:
-        return s.cls(a, b, c, d, e, f, g)
+        return s.call((a, b, c, d, e, f, g,))
     o = _alloc(s)
     _put(o, s.off[0], a)
     _put(o, s.off[1], b)
@@ -295,7 +347,7 @@ cdef object mk7(_Shape s, a, b, c, d, e, f, g):
 
 cdef object mk8(_Shape s, a, b, c, d, e, f, g, h):
     if not s.direct:
-        return s.cls(a, b, c, d, e, f, g, h)
+        return s.call((a, b, c, d, e, f, g, h,))
     o = _alloc(s)
     _put(o, s.off[0], a)
     _put(o, s.off[1], b)
@@ -382,21 +434,33 @@ cdef dict _PEER_TYPES
 cdef _Shape _PeerHeader
 cdef object _BMPDecodeError
 cdef object _pure_decode_peer_header
+cdef object _impl  # bmplib._impl: the pure functions, strict mode
+cdef object _DecodeError
+
+
+cdef int _failed(object exc, str unit) except -1:
+    """A kernel caught *exc*: a DecodeError is the pure function's own
+    (the caller hands the input to it, which raises or reports it again);
+    anything else is a bug of this module (bmplib._impl.compiled_failure:
+    raised in strict mode, else reported once)."""
+    if not isinstance(exc, _DecodeError):
+        _impl.compiled_failure(exc, unit)
+    return 0
 
 
 cdef int _init_peer() except -1:
     global _peer_ready, _PEER_TYPES, _PeerHeader, _BMPDecodeError, _pure_decode_peer_header
+    global _impl, _DecodeError
+    from bmplib import _impl
     from bmplib.bmp import header
+    from bmplib.errors import DecodeError as _DecodeError
     from bmplib.bmp.constants import PeerType
     from bmplib.errors import BMPDecodeError
 
     _PEER_TYPES = {m.value: m for m in PeerType}
-    _PeerHeader = _Shape(
-        header.PeerHeader,
-        ("peer_type", "flags", "distinguisher", "address", "asn", "bgp_id", "timestamp_sec", "timestamp_usec"),
-    )
+    _PeerHeader = _Shape(header.PeerHeader, 8)
     _BMPDecodeError = BMPDecodeError
-    _pure_decode_peer_header = header.decode_peer_header
+    _pure_decode_peer_header = _impl.pure("decode_peer_header")
     _peer_ready = True
     return 0
 
@@ -428,3 +492,4 @@ include "_evpn.pxi"
 include "_update.pxi"
 include "_message.pxi"
 include "_stream.pxi"
+include "_views.pxi"

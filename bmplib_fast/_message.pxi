@@ -26,13 +26,13 @@ cdef int _init_message() except -1:
 
     if not _upd_ready:
         _init_update()
-    _pure_decode_message = messages._pure_decode_message
+    _pure_decode_message = _impl.pure("decode_message")
     _default_context = messages.default_context
-    _AS4_CONTEXT = messages._AS4_CONTEXT
-    _AS2_CONTEXT = messages._AS2_CONTEXT
-    _BGP_DECODERS = bgp_message._DECODERS
+    _AS4_CONTEXT = messages.AS4_CONTEXT
+    _AS2_CONTEXT = messages.AS2_CONTEXT
+    _BGP_DECODERS = bgp_message.decoders()
     _fast_decode_update = decode_update
-    _RouteMonitoring = _Shape(messages.RouteMonitoring, ("peer", "bgp", "tlvs", "offset"))
+    _RouteMonitoring = _Shape(messages.RouteMonitoring, 4)
     _msg_ready = True
     return 0
 

@@ -134,7 +134,8 @@ cdef object _next_route_monitoring(object self):
     _set(_DEC, self, D_POS, "_pos", pos + length)
     try:
         r = _stream_route_monitoring(data, _get(_DEC, self, D_SESSIONS, "sessions"), offset)
-    except Exception:
+    except Exception as exc:
+        _failed(exc, "Route Monitoring")
         r = None  # the pure path makes the error record
     if r is not None and r[0] is not None:
         return r[0]

@@ -2,7 +2,7 @@
 #
 # Mirrors bmplib.bgp.update.decode_update: the fast code decodes the
 # well-formed common shapes; anything else goes to the pure code of that unit
-# (update._generic for one attribute, update._retry_prefixes for an NLRI
+# (update.decode_attribute for one attribute, update.retry_prefixes for an NLRI
 # field that needs the other ADD-PATH setting) or of the whole message (a
 # length that does not add up: the pure decoder raises the error).
 
@@ -42,7 +42,7 @@ cdef _Shape _Communities
 cdef _Shape _Large
 cdef _Shape _ExtCommunities
 cdef _Shape _ExtCommunity
-cdef _Shape _RouteTarget  # fields inherited from _AdminCommunity (_Shape looks along the MRO)
+cdef _Shape _RouteTarget  # fields inherited from _AdminCommunity
 cdef _Shape _RouteOrigin
 cdef _Shape _Encapsulation
 cdef _Shape _MPReach
@@ -66,48 +66,48 @@ cdef int _init_update() except -1:
     from bmplib.bgp.attributes import aspath, base, basic, communities, extended_communities as ec, mp
     from bmplib.nlri import inet, registry
 
-    _FASTL = upd._FAST
+    # the public (internal-API) names of the pure modules; tables the enums give
+    _FASTL = upd.inline_attributes()
     _REG = base.registry()
-    _EXTREG = ec._EXT_REGISTRY
-    _CODECS = registry._CODECS
+    _EXTREG = ec._EXT_REGISTRY  # TODO(issue #13 B): a public accessor in extended_communities
+    _CODECS = registry.codecs()
     _INET_CODECS = dict(inet.INET_CODEC)
-    _INET_FAMILIES = dict(inet._FAMILIES)
-    _SEGTYPES = dict(aspath._SEGMENT_TYPES)
-    _TUNNELS = dict(ec._TUNNEL_TYPES)
+    _INET_FAMILIES = {f: f for f in inet.INET_CODEC}  # the family tuples the pure codec uses
+    _SEGTYPES = {m.value: m for m in aspath.SegmentType}
+    _TUNNELS = {m.value: m for m in ec.TunnelType}
     _ORIGINS = (basic.OriginType.IGP, basic.OriginType.EGP, basic.OriginType.INCOMPLETE)
-    _V4U = inet._FAMILIES[(1, 1)]
-    _generic = upd._generic
-    _problem = upd._problem
-    _retry_prefixes = upd._retry_prefixes
-    _check_mandatory = upd._check_mandatory
-    _pure_decode_update = upd._pure_decode_update
+    _V4U = inet.IPV4_UNICAST
+    _generic = upd.decode_attribute
+    _problem = upd.malformed_attribute
+    _retry_prefixes = upd.retry_prefixes
+    _check_mandatory = upd.check_mandatory
+    _pure_decode_update = _impl.pure("decode_update")
     _dec_mp_reach = mp.decode_mp_reach
     _dec_mp_unreach = mp.decode_mp_unreach
     _dec_ext = ec.decode_extended_communities
-    _dec_rt = ec._decode_rt
+    _dec_rt = ec._decode_rt  # TODO(issue #13 B): see above
     _dec_ro = ec._decode_ro
     _dec_encap = ec._decode_encapsulation
     _ATTRIBUTE_DISCARD = base.ErrorAction.ATTRIBUTE_DISCARD
     _SESSION_RESET = base.ErrorAction.SESSION_RESET
-    _Update = _Shape(upd.Update, ("withdrawn_routes", "attributes", "nlri", "problems", "guessed_path_ids"))
-    _Prefix = _Shape(inet.InetPrefix, ("family", "length", "packed", "path_id"))
-    _Origin = _Shape(basic.Origin, ("origin", "flags"))
-    _ASPath = _Shape(aspath.ASPath, ("segments", "asn4", "flags", "guessed"))
-    _Segment = _Shape(aspath.ASPathSegment, ("type", "asns"))
-    _NextHop = _Shape(basic.NextHop, ("next_hop", "flags"))
-    _MED = _Shape(basic.MultiExitDisc, ("med", "flags"))
-    _LocalPref = _Shape(basic.LocalPref, ("local_pref", "flags"))
-    _Communities = _Shape(communities.Communities, ("values", "flags"))
-    _Large = _Shape(communities.LargeCommunities, ("values", "flags"))
-    _ExtCommunities = _Shape(ec.ExtendedCommunities, ("communities", "flags"))
-    _ExtCommunity = _Shape(ec.ExtendedCommunity, ("type", "subtype", "value"))
-    admin = ("type", "subtype", "global_admin", "local_admin")
-    _RouteTarget = _Shape(ec.RouteTarget, admin)
-    _RouteOrigin = _Shape(ec.RouteOrigin, admin)
-    _Encapsulation = _Shape(ec.Encapsulation, ("type", "subtype", "tunnel_type", "reserved"))
-    _MPReach = _Shape(mp.MPReachNLRI, ("afi", "safi", "next_hop", "nlri", "reserved", "flags", "path_ids_guessed"))
-    _MPNextHop = _Shape(mp.MPNextHop, ("raw",))
-    _MPUnreach = _Shape(mp.MPUnreachNLRI, ("afi", "safi", "withdrawn", "flags", "path_ids_guessed"))
+    _Update = _Shape(upd.Update, 5)
+    _Prefix = _Shape(inet.InetPrefix, 4)
+    _Origin = _Shape(basic.Origin, 2)
+    _ASPath = _Shape(aspath.ASPath, 4)
+    _Segment = _Shape(aspath.ASPathSegment, 2)
+    _NextHop = _Shape(basic.NextHop, 2)
+    _MED = _Shape(basic.MultiExitDisc, 2)
+    _LocalPref = _Shape(basic.LocalPref, 2)
+    _Communities = _Shape(communities.Communities, 2)
+    _Large = _Shape(communities.LargeCommunities, 2)
+    _ExtCommunities = _Shape(ec.ExtendedCommunities, 2)
+    _ExtCommunity = _Shape(ec.ExtendedCommunity, 3)
+    _RouteTarget = _Shape(ec.RouteTarget, 4)
+    _RouteOrigin = _Shape(ec.RouteOrigin, 4)
+    _Encapsulation = _Shape(ec.Encapsulation, 4)
+    _MPReach = _Shape(mp.MPReachNLRI, 7)
+    _MPNextHop = _Shape(mp.MPNextHop, 1)
+    _MPUnreach = _Shape(mp.MPUnreachNLRI, 5)
     _init_ctx()
     _init_evpn()
     _upd_ready = True
@@ -115,15 +115,18 @@ cdef int _init_update() except -1:
 
 
 def shapes():
-    """{class name: True when instances are filled directly, False when the
-    class is called} -- for tests and benchmarks."""
+    """{class name: "" when instances are filled directly, else why the
+    class is called instead} for every class the kernels build -- for tests
+    (each must be "") and benchmarks."""
     if not _upd_ready:
         _init_update()
+    if not _msg_ready:
+        _init_message()
     out = {}
     for s in (_PeerHeader, _Update, _Prefix, _Origin, _ASPath, _Segment, _NextHop, _MED, _LocalPref, _Communities,
               _Large, _ExtCommunities, _ExtCommunity, _RouteTarget, _RouteOrigin, _Encapsulation, _MPReach,
-              _MPNextHop, _MPUnreach):
-        out[s.cls.__name__] = bool(s.direct)
+              _MPNextHop, _MPUnreach, _RouteMonitoring):
+        out[s.cls.__name__] = s.why
     out.update(_evpn_shapes())
     return out
 
@@ -231,13 +234,15 @@ cdef object _mp_nlri(bytes buf, const unsigned char* b, Py_ssize_t pos, Py_ssize
     if codec is _EVPN_CODEC:
         try:
             return _evpn_nlri(buf, b, pos, end, path_id)
-        except Exception:
+        except Exception as exc:
+            _failed(exc, "EVPN NLRI")
             return None
     if codec is _INET_CODECS.get(key):
         return _prefixes(b, pos, end, _INET_FAMILIES[key], 32 if afi == 1 else 128, path_id)
     try:
         return codec.decode(buf, pos, end, path_id, ctx)
-    except Exception:
+    except Exception as exc:
+        _failed(exc, "MP NLRI")
         return None
 
 
@@ -299,7 +304,8 @@ cdef object _ext_communities(bytes buf, const unsigned char* b, Py_ssize_t pos, 
             if c is None:
                 try:
                     c = fn(buf, pos)
-                except Exception:
+                except Exception as exc:
+                    _failed(exc, "extended community")
                     return None
         out.append(c)
         pos += 8
@@ -402,6 +408,13 @@ cdef object _update(bytes buf, Py_ssize_t pos, Py_ssize_t end, object ctx):
                 obj = mk2(_Large, _large(b, vs, ve), flags)
         if obj is None:
             _generic(buf, p, vs, ve, flags, code, _REG.get(code), ctx, attrs, problems)
+            if (code == 14 or code == 15) and not guessed:
+                # the pure MP decoder may have read the NLRI with the other
+                # ADD-PATH setting (update.mp_path_ids_guessed; the compiled
+                # MP attributes never guess)
+                last = attrs[-1]
+                if (type(last) is _MPReach.cls or type(last) is _MPUnreach.cls) and last.path_ids_guessed:
+                    guessed = True
         else:
             attrs.append(obj)
         p = ve

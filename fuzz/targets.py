@@ -16,8 +16,7 @@ from collections.abc import Callable
 import bmplib
 from bmplib import _impl
 from bmplib.bgp.message import BGP_HEADER_LENGTH, decode_bgp_message
-from bmplib.bgp.update import _pure_decode_update, decode_update
-from bmplib.bmp.messages import _pure_decode_message
+from bmplib.bgp.update import decode_update
 from bmplib.errors import DecodeError, InternalDecodeError
 from bmplib.nlri import registry
 from bmplib.session import DecodeContext
@@ -161,8 +160,15 @@ def target_diff(data: bytes) -> None:
     body = data[1:]
     message = body[:1] + len(body).to_bytes(4, "big") + body[5:] if len(body) >= 6 else body
     fast = _impl.fast
-    pure_msg = _outcome(lambda: _pure_decode_message(message, context=ctx))
-    pure_update = _outcome(lambda: _pure_decode_update(body, 0, len(body), ctx))
+    pure_message, pure_update_body = _impl.pure("decode_message"), _impl.pure("decode_update")
+    if fast is not None:
+        bmplib.use_implementation("python")  # no kernel inside the pure decode either
+    try:
+        pure_msg = _outcome(lambda: pure_message(message, context=ctx))
+        pure_update = _outcome(lambda: pure_update_body(body, 0, len(body), ctx))
+    finally:
+        if fast is not None:
+            bmplib.use_implementation("cython")
     if fast is None:
         return
     if hasattr(fast, "decode_message"):

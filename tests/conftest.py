@@ -16,6 +16,11 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import bmplib
+from bmplib import _impl
+
+# strict mode: an unexpected exception inside a compiled kernel fails the test
+# (outside tests it is reported once and the message decoded in pure Python)
+_impl.set_strict(True)
 
 # Hypothesis profiles: "ci" (default; sized to keep CI well under its time
 # limit) and "long" for nightly runs: BMPLIB_HYPOTHESIS_PROFILE=long pytest

@@ -20,8 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any, Union
 
-from bmplib.bmp.constants import lookup
 from bmplib.errors import BGPDecodeError, EncodeError
+from bmplib.iana import lookup
 from bmplib.nlri.registry import AFI, SAFI
 
 __all__ = [

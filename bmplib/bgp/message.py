@@ -72,6 +72,12 @@ def register_decoder(msg_type: int, decoder: Decoder) -> None:
     _DECODERS[msg_type] = decoder
 
 
+def decoders() -> dict[int, Decoder]:
+    """The live registry (message type -> body decoder); bmplib_fast's Route
+    Monitoring kernel reads it to see that UPDATEs still go to its decoder."""
+    return _DECODERS
+
+
 def encode_bgp_header(body_length: int, msg_type: int, max_length: int = MAX_EXTENDED_MESSAGE_LENGTH) -> bytes:
     """The 19-octet header for a message with a body of *body_length* octets."""
     total = BGP_HEADER_LENGTH + body_length

@@ -27,8 +27,8 @@ from bmplib.bgp.capabilities import (
     decode_capabilities,
 )
 from bmplib.bgp.message import BGP_HEADER_LENGTH, BGPMessageType, encode_bgp_header, register_decoder
-from bmplib.bmp.constants import lookup
 from bmplib.errors import BGPDecodeError, EncodeError
+from bmplib.iana import lookup
 from bmplib.session import DecodeContext
 
 __all__ = [

@@ -9,8 +9,8 @@ import struct
 from dataclasses import dataclass
 
 from bmplib.bgp.message import BGP_HEADER_LENGTH, BGPMessageType, encode_bgp_header, register_decoder
-from bmplib.bmp.constants import lookup
 from bmplib.errors import BGPDecodeError, EncodeError
+from bmplib.iana import lookup
 from bmplib.nlri.registry import AFI, SAFI
 from bmplib.session import DecodeContext
 

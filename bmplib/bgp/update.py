@@ -68,6 +68,7 @@ from bmplib.bgp.message import BGPMessageType, encode_bgp_header, register_decod
 from bmplib.errors import BGPDecodeError, EncodeError, NLRIDecodeError
 from bmplib.nlri.inet import IPV4_UNICAST, InetPrefix, decode_inet_prefixes
 from bmplib.nlri.registry import family_name
+from bmplib.nlri.routes import Route
 from bmplib.session import DecodeContext
 
 __all__ = ["Update", "decode_update"]
@@ -84,20 +85,23 @@ class Update:
     :ivar attributes: the path attributes in wire order.
     :ivar nlri: the classic NLRI field (IPv4 unicast).
     :ivar problems: RFC 7606 findings (empty for a well-formed UPDATE).
-    :ivar guessed_path_ids: the withdrawn routes or NLRI field did not parse
-        with the session's ADD-PATH setting for IPv4 unicast and were read
-        with the other one (see :attr:`path_ids_guessed`).
+    :ivar path_ids_guessed: some NLRI (the classic fields, or those of
+        MP_REACH_NLRI / MP_UNREACH_NLRI, which say so themselves too) did not
+        parse with the session's ADD-PATH setting and were read with the
+        other one: exporters re-encode post-policy and Loc-RIB routes without
+        the path identifiers the session negotiated (GoBGP), or leave them
+        out altogether (FRR 8.4).  Set by the decoder.
 
     Views across the classic fields and MP_REACH/MP_UNREACH:
     :attr:`announced`, :attr:`withdrawn`, :attr:`as_path` (effective, RFC 6793),
     :attr:`next_hop`, :attr:`communities`, :attr:`is_end_of_rib`, ...
     """
 
-    withdrawn_routes: list[Any] = field(default_factory=list)
+    withdrawn_routes: list[InetPrefix] = field(default_factory=list)
     attributes: list[Any] = field(default_factory=list)
-    nlri: list[Any] = field(default_factory=list)
+    nlri: list[InetPrefix] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    guessed_path_ids: bool = False
+    path_ids_guessed: bool = False
 
     _json_views: ClassVar[tuple[str, ...]] = ("type", "announced", "withdrawn", "end_of_rib", "action")
     #: the BGP message type (a class attribute: cheap for ``msg.update``)
@@ -138,19 +142,6 @@ class Update:
             return path
         as4 = self.get(17)
         return merge_as4_path(path, as4 if isinstance(as4, AS4Path) else None, self.get(7))
-
-    @property
-    def path_ids_guessed(self) -> bool:
-        """Some NLRI did not parse with the session's ADD-PATH setting and
-        were read with the other one: exporters re-encode post-policy and
-        Loc-RIB routes without the path identifiers the session negotiated
-        (GoBGP), or leave them out altogether (FRR 8.4)."""
-        if self.guessed_path_ids:
-            return True
-        for a in self.attributes:
-            if isinstance(a, (MPReachNLRI, MPUnreachNLRI)) and a.path_ids_guessed:
-                return True
-        return False
 
     @property
     def as_path_guessed(self) -> bool:
@@ -203,25 +194,32 @@ class Update:
         return max((p.action for p in self.problems), key=lambda a: a.severity)
 
     @property
-    def announced(self) -> list[Any]:
+    def announced(self) -> list[Route]:
         """Every announced route: the NLRI field, then MP_REACH_NLRI's.  Each
         route has ``family``, ``path_id`` and its text form.
 
         RFC 7606 applied: empty when :attr:`treat_as_withdraw` (the routes
         then appear in :attr:`withdrawn`).  What the message carries on the
         wire is always in :attr:`nlri` and ``mp_reach.nlri``."""
-        mp = self.mp_reach
         if self.problems and self.treat_as_withdraw:
             return []
-        return self.nlri if mp is None else self.nlri + mp.nlri
+        # one pass, no property chain (the walk reads this per message); a
+        # second MP_REACH_NLRI is never well formed (RFC 7606 section 3 g)
+        for a in self.attributes:
+            if type(a) is MPReachNLRI:
+                return self.nlri + a.nlri
+        return self.nlri  # type: ignore[return-value]  # list is invariant: IPv4 prefixes are routes
 
     @property
-    def withdrawn(self) -> list[Any]:
+    def withdrawn(self) -> list[Route]:
         """Every withdrawn route: the Withdrawn Routes field, then
         MP_UNREACH_NLRI's, and under RFC 7606 treat-as-withdraw also the
         routes the message announces."""
-        mp = self.mp_unreach
-        routes = self.withdrawn_routes if mp is None else self.withdrawn_routes + mp.withdrawn
+        routes: list[Route] = self.withdrawn_routes  # type: ignore[assignment]  # (list is invariant)
+        for a in self.attributes:
+            if type(a) is MPUnreachNLRI:
+                routes = routes + a.withdrawn
+                break
         if self.problems and self.treat_as_withdraw:
             reach = self.mp_reach
             routes = routes + self.nlri + ([] if reach is None else reach.nlri)
@@ -277,7 +275,7 @@ class Update:
         return encode_bgp_header(len(body), BGPMessageType.UPDATE) + body
 
 
-def _problem(
+def malformed_attribute(
     attrs: list[Any],
     problems: list[Problem],
     buf: bytes,
@@ -295,7 +293,7 @@ def _problem(
     attrs.append(MalformedAttribute(code, buf[vs:ve], flags, p))
 
 
-def _generic(
+def decode_attribute(
     buf: bytes,
     start: int,
     vs: int,
@@ -307,7 +305,9 @@ def _generic(
     attrs: list[Any],
     problems: list[Problem],
 ) -> None:
-    """Decode one attribute through the registry, with RFC 7606 checks."""
+    """Decode one attribute through the registry, with RFC 7606 checks
+    (internal API: also what bmplib_fast calls for an attribute it does not
+    decode itself)."""
     if entry is None:
         attrs.append(UnknownAttribute(code, buf[vs:ve], flags))
         if not flags & ATTR_OPTIONAL:
@@ -322,14 +322,15 @@ def _generic(
     if category is not None and (flags & 0xC0) != category:
         # RFC 7606 section 3 c
         reason = f"attribute {code} flags 0x{flags:02x}: optional/transitive bits should be 0x{category:02x}"
-        _problem(attrs, problems, buf, start, vs, ve, flags, code, on_error, reason)
+        malformed_attribute(attrs, problems, buf, start, vs, ve, flags, code, on_error, reason)
         return
     try:
         attrs.append(decode(buf, vs, ve, flags, ctx))
     except MalformedAttributeError as exc:
-        _problem(attrs, problems, buf, start, vs, ve, flags, code, exc.action or on_error, exc.reason, exc.family)
+        action = exc.action or on_error
+        malformed_attribute(attrs, problems, buf, start, vs, ve, flags, code, action, exc.reason, exc.family)
     except BGPDecodeError as exc:  # any other decode error inside one attribute is local to it
-        _problem(attrs, problems, buf, start, vs, ve, flags, code, on_error, exc.reason)
+        malformed_attribute(attrs, problems, buf, start, vs, ve, flags, code, on_error, exc.reason)
 
 
 _REG = registry()
@@ -349,6 +350,14 @@ def _refresh_fast() -> None:
 
 _refresh_fast()
 on_register(_refresh_fast)
+
+
+def inline_attributes() -> list[int]:
+    """The live table of the attributes decoded inline (code -> the code
+    while its built-in registry entry is the registered one, else 0): read
+    by :func:`decode_update` and by bmplib_fast's UPDATE kernel, so both take
+    the registry path for a code another module registered (internal API)."""
+    return _FAST
 _ORIGIN_VALUES = (OriginType.IGP, OriginType.EGP, OriginType.INCOMPLETE)
 _SEQ = SegmentType.AS_SEQUENCE
 _U32 = struct.Struct("!I")
@@ -388,7 +397,7 @@ def decode_update(buf: bytes, pos: int, end: int, ctx: DecodeContext) -> Update:
         try:
             withdrawn = decode_inet_prefixes(buf, pos + 2, wend, IPV4_UNICAST, path_id)
         except NLRIDecodeError:
-            withdrawn = _retry_prefixes(buf, pos + 2, wend, path_id)
+            withdrawn = retry_prefixes(buf, pos + 2, wend, path_id)
             guessed = True
     else:
         withdrawn = []
@@ -423,7 +432,7 @@ def decode_update(buf: bytes, pos: int, end: int, ctx: DecodeContext) -> Update:
         if seen & bit:
             # RFC 7606 section 3 g: keep the first; MP_* twice: session reset
             action = ErrorAction.SESSION_RESET if bit & _MP_CODES else ErrorAction.ATTRIBUTE_DISCARD
-            _problem(attrs, problems, buf, p, vs, ve, flags, code, action, f"duplicate attribute {code}")
+            malformed_attribute(attrs, problems, buf, p, vs, ve, flags, code, action, f"duplicate attribute {code}")
             p = ve
             continue
         seen |= bit
@@ -467,14 +476,14 @@ def decode_update(buf: bytes, pos: int, end: int, ctx: DecodeContext) -> Update:
                 p = ve
                 continue
         entry = reg.get(code)
-        _generic(buf, p, vs, ve, flags, code, entry, ctx, attrs, problems)
+        decode_attribute(buf, p, vs, ve, flags, code, entry, ctx, attrs, problems)
         p = ve
     if aend < end:
         if path_id:
             try:
                 nlri = decode_inet_prefixes(buf, aend, end, IPV4_UNICAST, True)
             except NLRIDecodeError:
-                nlri = _retry_prefixes(buf, aend, end, True)
+                nlri = retry_prefixes(buf, aend, end, True)
                 guessed = True
         else:
             # the classic NLRI field, inlined (RFC 4271 section 4.3)
@@ -484,21 +493,33 @@ def decode_update(buf: bytes, pos: int, end: int, ctx: DecodeContext) -> Update:
                 plen = buf[q]
                 nq = q + 1 + ((plen + 7) >> 3)
                 if plen > 32 or nq > end:
-                    nlri = _retry_prefixes(buf, aend, end, False)
+                    nlri = retry_prefixes(buf, aend, end, False)
                     guessed = True
                     break
                 nlri.append(InetPrefix(IPV4_UNICAST, plen, buf[q + 1 : nq]))
                 q = nq
         if seen & 0x0E != 0x0E:
-            _check_mandatory(buf, astart, nlri, attrs, seen, problems)
+            check_mandatory(buf, astart, nlri, attrs, seen, problems)
     else:
         nlri = []
         if seen & _MP_REACH_BIT and seen & 0x06 != 0x06:
-            _check_mandatory(buf, astart, nlri, attrs, seen, problems)
+            check_mandatory(buf, astart, nlri, attrs, seen, problems)
+    if not guessed and seen & _MP_CODES:
+        guessed = mp_path_ids_guessed(attrs)
     return Update(withdrawn, attrs, nlri, problems, guessed)
 
 
-def _retry_prefixes(buf: bytes, pos: int, end: int, path_id: bool) -> list[Any]:
+def mp_path_ids_guessed(attrs: list[Any]) -> bool:
+    """An MP_REACH_NLRI or MP_UNREACH_NLRI of *attrs* read its NLRI with
+    the other ADD-PATH setting (bmplib_fast's UPDATE kernel tracks the same
+    while it decodes)."""
+    for a in attrs:
+        if (type(a) is MPReachNLRI or type(a) is MPUnreachNLRI) and a.path_ids_guessed:
+            return True
+    return False
+
+
+def retry_prefixes(buf: bytes, pos: int, end: int, path_id: bool) -> list[Any]:
     """Prefixes that did not parse with *path_id*: read them with the other
     setting, or raise the original error when that fails too."""
     try:
@@ -508,7 +529,7 @@ def _retry_prefixes(buf: bytes, pos: int, end: int, path_id: bool) -> list[Any]:
     return decode_inet_prefixes(buf, pos, end, IPV4_UNICAST, path_id)  # raises the first error
 
 
-def _check_mandatory(
+def check_mandatory(
     buf: bytes, astart: int, nlri: list[Any], attrs: list[Any], seen: int, problems: list[Problem]
 ) -> None:
     """RFC 7606 section 3 d: a missing well-known mandatory attribute in an
@@ -531,8 +552,12 @@ def _check_mandatory(
             )
 
 
-#: the pure-Python decoder, kept when bmplib_fast replaces it (tests/fast compares the two)
-_pure_decode_update = decode_update
-if _impl.fast is not None and hasattr(_impl.fast, "decode_update"):
-    decode_update = _impl.fast.decode_update
-register_decoder(BGPMessageType.UPDATE, decode_update)
+
+
+def _register() -> None:
+    """Register the bound UPDATE decoder (pure or compiled) for BGP type 2."""
+    register_decoder(BGPMessageType.UPDATE, decode_update)
+
+
+# the compiled UPDATE decoder, when bmplib_fast is in use (bmplib._impl.KERNELS)
+_impl.adopt(__name__, on_switch=_register)

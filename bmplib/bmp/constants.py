@@ -3,13 +3,15 @@ Protocol (BMP) Parameters" registries (RFC 7854 section 10, RFC 8671,
 RFC 9069, RFC 9736, RFC 9972).
 
 Values that are not in a registry stay plain ``int``; use :func:`lookup` to
-turn a wire value into the enum member when there is one.
+turn a wire value into the enum member when there is one (it lives in
+:mod:`bmplib.iana`, below every protocol layer).
 """
 
 from __future__ import annotations
 
 import enum
-from typing import TypeVar
+
+from bmplib.iana import lookup  # re-exported: the lookup of every registry is bmplib.iana's
 
 __all__ = [
     "InitiationTLVType",
@@ -27,14 +29,6 @@ __all__ = [
     "lookup",
 ]
 
-E = TypeVar("E", bound=enum.IntEnum)
-
-
-def lookup(enum_cls: type[E], value: int) -> E | int:
-    """Return the member of *enum_cls* for *value*, or *value* itself when the
-    registry has no such code point."""
-    member = enum_cls._value2member_map_.get(value)
-    return member if member is not None else value  # type: ignore[return-value]
 
 
 class MessageType(enum.IntEnum):

@@ -9,6 +9,7 @@ import socket
 import struct
 from dataclasses import dataclass
 
+from bmplib import _impl
 from bmplib.bmp.constants import MessageType, PeerType, lookup
 from bmplib.errors import BMPDecodeError, EncodeError
 from bmplib.nlri.rd import RouteDistinguisher
@@ -241,3 +242,7 @@ def decode_peer_header(buf: bytes, pos: int) -> PeerHeader:
 def message_type(value: int) -> MessageType | int:
     """The :class:`MessageType` member for *value*, or the int if unknown."""
     return lookup(MessageType, value)
+
+
+# the compiled per-peer header, when bmplib_fast is in use (bmplib._impl.KERNELS)
+_impl.adopt(__name__)

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
 from bmplib import _impl
+from bmplib.bgp import BGPMessage, Update
 from bmplib.bgp.message import decode_bgp_message
+from bmplib.bmp import header
 from bmplib.bmp.constants import (
     STAT_SHAPES,
     InitiationTLVType,
@@ -36,7 +38,6 @@ from bmplib.bmp.header import (
     PEER_HEADER_LENGTH,
     PeerHeader,
     decode_address16,
-    decode_peer_header,
     encode_common_header,
 )
 from bmplib.bmp.tlv import InformationTLV, decode_information_tlvs, encode_tlv, iter_tlvs
@@ -59,9 +60,6 @@ __all__ = [
     "UnknownMessage",
     "decode_message",
 ]
-
-if _impl.fast is not None:
-    decode_peer_header = _impl.fast.decode_peer_header
 
 _U16 = struct.Struct("!H")
 _U32 = struct.Struct("!I")
@@ -101,7 +99,7 @@ class RouteMonitoring:
     """
 
     peer: PeerHeader
-    bgp: Any
+    bgp: BGPMessage
     tlvs: list[InformationTLV] = field(default_factory=list)
     offset: int = field(default=0, compare=False)
 
@@ -110,9 +108,10 @@ class RouteMonitoring:
         return MessageType.ROUTE_MONITORING
 
     @property
-    def update(self) -> Any:
+    def update(self) -> Update | None:
         """The decoded BGP UPDATE, or ``None`` if the PDU is another type."""
-        return self.bgp if getattr(self.bgp, "type", None) == 2 and hasattr(self.bgp, "attributes") else None
+        bgp = self.bgp
+        return bgp if type(bgp) is Update or isinstance(bgp, Update) else None
 
     def encode(self) -> bytes:
         tlvs = b"".join(t.encode() for t in self.tlvs)
@@ -289,8 +288,8 @@ class PeerUp:
     local_address: str
     local_port: int
     remote_port: int
-    sent_open: Any
-    received_open: Any
+    sent_open: BGPMessage
+    received_open: BGPMessage
     tlvs: list[InformationTLV] = field(default_factory=list)
     offset: int = field(default=0, compare=False)
 
@@ -516,11 +515,12 @@ ContextProvider = Callable[[int, PeerHeader], DecodeContext]
 
 def default_context(msg_type: int, peer: PeerHeader) -> DecodeContext:
     """With no session state, the A flag tells the AS width (RFC 7854)."""
-    return _AS2_CONTEXT if peer.is_as2 else _AS4_CONTEXT
+    return AS2_CONTEXT if peer.is_as2 else AS4_CONTEXT
 
 
-_AS4_CONTEXT = DecodeContext(asn4=True)
-_AS2_CONTEXT = DecodeContext(asn4=False)
+#: the contexts :func:`default_context` gives (bmplib_fast's Route Monitoring kernel picks them too)
+AS4_CONTEXT = DecodeContext(asn4=True)
+AS2_CONTEXT = DecodeContext(asn4=False)
 
 
 def decode_message(
@@ -551,7 +551,7 @@ def decode_message(
         return decode_route_policy_trace(buf, pos, end)
     if msg_type > 6:
         return UnknownMessage(msg_type, buf[pos:end])
-    peer = decode_peer_header(buf, pos)
+    peer = header.decode_peer_header(buf, pos)  # the bound implementation (bmplib._impl)
     pos += PEER_HEADER_LENGTH
     if msg_type == 0:
         ctx = context or (contexts or default_context)(msg_type, peer)
@@ -575,7 +575,5 @@ def decode_message(
     return _decode_mirroring(buf, pos, end, peer, ctx)
 
 
-#: the pure-Python decoder, kept when bmplib_fast replaces it (tests/fast compares the two)
-_pure_decode_message = decode_message
-if _impl.fast is not None and hasattr(_impl.fast, "decode_message"):
-    decode_message = _impl.fast.decode_message
+# the compiled Route Monitoring path, when bmplib_fast is in use (bmplib._impl.KERNELS)
+_impl.adopt(__name__)

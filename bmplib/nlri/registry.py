@@ -94,6 +94,12 @@ def lookup(afi: int, safi: int) -> NLRICodec | None:
     return _CODECS.get((afi, safi))
 
 
+def codecs() -> dict[tuple[int, int], NLRICodec]:
+    """The live registry ((AFI, SAFI) -> codec), read without copying
+    (internal API: bmplib_fast's UPDATE kernel looks families up in it)."""
+    return _CODECS
+
+
 _FAMILY_NAMES = {
     (1, 1): "ipv4-unicast",
     (2, 1): "ipv6-unicast",

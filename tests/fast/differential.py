@@ -1,11 +1,12 @@
 """Helpers of the differential tests: the pure and the compiled decoders
 side by side in one process.
 
-``bmplib`` swaps the compiled functions in at import time and keeps the pure
-ones (``update._pure_decode_update``, ``messages._pure_decode_message``);
-:func:`pure_path` temporarily puts the pure ones back everywhere they are
-reached from (BGP decoder registry, per-peer header, stream), so a decode
-inside it runs no compiled code at all.
+:func:`pure_path` switches every unit of ``bmplib._impl.KERNELS`` to its
+pure function with ``bmplib.use_implementation("python")`` (and back), so a
+decode inside it runs no compiled code at all, and a new unit in the table is
+switched too.  The test suite runs in strict mode (tests/conftest.py): an
+unexpected exception inside a kernel fails the test instead of being decoded
+again in pure Python.
 """
 
 from __future__ import annotations
@@ -20,56 +21,32 @@ from typing import Any
 
 import pytest
 
-from bmplib import _impl
+from bmplib import _impl, use_implementation
 from bmplib import stream as stream_module
-from bmplib.bgp import message as bgp_message
-from bmplib.bgp import update as update_module
-from bmplib.bmp import header as header_module
-from bmplib.bmp import messages as messages_module
 from bmplib.errors import DecodeError
 from bmplib.session import DecodeContext, SessionTable
 from tests.conftest import StreamCheck
 
 fast = _impl.fast
-if fast is None or not hasattr(fast, "decode_update"):
+if fast is None:
     pytest.skip("the bmplib_fast extension is not in use (BMPLIB_PURE=1 or not built)", allow_module_level=True)
 
-pure_decode_update = update_module._pure_decode_update
-pure_decode_message = messages_module._pure_decode_message
+pure_decode_update = _impl.pure("decode_update")
+pure_decode_message = _impl.pure("decode_message")
+pure_decode_peer_header = _impl.pure("decode_peer_header")
 fast_decode_update = fast.decode_update
 fast_decode_message = fast.decode_message
 _COMMON = struct.Struct("!BIB")
 
 
-def _pure_next(self: Any) -> Any:
-    item = self.next_item()
-    if item is None:
-        raise StopIteration
-    return item
-
-
 @contextlib.contextmanager
 def pure_path() -> Iterator[None]:
-    """Run the pure decoders only (restored on exit)."""
-    saved = (
-        bgp_message._DECODERS[2],
-        messages_module.decode_peer_header,
-        stream_module.decode_message,
-        stream_module.BMPDecoder.__next__,
-    )
-    bgp_message._DECODERS[2] = pure_decode_update
-    messages_module.decode_peer_header = header_module.decode_peer_header
-    stream_module.decode_message = pure_decode_message
-    stream_module.BMPDecoder.__next__ = _pure_next  # type: ignore[method-assign]
+    """Run the pure decoders only (the compiled ones again on exit)."""
+    use_implementation("python")
     try:
         yield
     finally:
-        (
-            bgp_message._DECODERS[2],
-            messages_module.decode_peer_header,
-            stream_module.decode_message,
-            stream_module.BMPDecoder.__next__,
-        ) = saved  # type: ignore[method-assign]
+        use_implementation("cython")
 
 
 # what canon does with an object depends on its class only: worked out once
@@ -220,7 +197,7 @@ def route_monitoring_with_contexts(data: bytes) -> Iterator[tuple[bytes, DecodeC
             msg = data[pos : pos + length]
             pos += length
             if msg_type == 0 and length >= 48:
-                peer = header_module.decode_peer_header(msg, 6)
+                peer = pure_decode_peer_header(msg, 6)
                 yield msg, table.context_for(0, peer)
             elif msg_type in (2, 3):
                 try:

@@ -17,6 +17,7 @@ import struct
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from bmplib import _impl
 from bmplib.bgp.attributes.base import (
     OPTIONAL_NON_TRANSITIVE,
     AttributeType,
@@ -297,3 +298,7 @@ register_attribute(
     ErrorAction.AFI_SAFI_DISABLE,
     OPTIONAL_NON_TRANSITIVE,
 )
+
+
+# the compiled next-hop views, when bmplib_fast is in use (bmplib._impl.KERNELS)
+_impl.adopt(__name__)
