@@ -140,8 +140,8 @@ def test_stateless_parsing_replaces_peer_up() -> None:
     _, bare = v4_stream("gobgp_addpath", drop_peer_up=True)
     guessed = [m for m in decode_all(b"".join(bare)) if isinstance(m, RouteMonitoringV4)]
     pre = [i for i, m in enumerate(items) if m.peer.table == "adj-rib-in-pre" and m.update.nlri]
-    assert pre and all(guessed[i].update.guessed_path_ids for i in pre)
-    assert not any(items[i].update.guessed_path_ids for i in pre)
+    assert pre and all(guessed[i].update.path_ids_guessed for i in pre)
+    assert not any(items[i].update.path_ids_guessed for i in pre)
 
 
 def test_four_octet_as_capability() -> None:
