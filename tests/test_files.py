@@ -164,3 +164,26 @@ def test_cut_inside_a_message_ends_with_a_skip_record_in_every_format(tmp_path: 
     items = list(bmplib.iter_file(cut_pcap))
     assert len(items) == 6 and isinstance(items[-1].item, bmplib.SkippedBytes)
     assert items[-1].reason == "the capture ends inside a message"
+
+
+# -- where the tests find ../shared, and what the sdist carries -------------------------------
+def test_shared_can_be_named_by_an_environment_variable(tmp_path: Path) -> None:
+    import subprocess
+
+    code = "from tests.conftest import SHARED, SHARED_PCAPS; print(SHARED); print(SHARED_PCAPS)"
+    env = {**os.environ, "BMPLIB_SHARED": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == [str(tmp_path), str(tmp_path / "pcaps")]
+    env.pop("BMPLIB_SHARED")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[0] == str(ROOT.parent / "shared")
+
+
+def test_the_sdist_carries_what_the_tests_read() -> None:
+    grafted = {
+        line.split()[1] for line in (ROOT / "MANIFEST.in").read_text().splitlines() if line.startswith("graft ")
+    }
+    # the tests read the captures and run the docs' examples
+    assert {"tests", "pcaps", "docs"} <= grafted
+    uses = {"pcaps", "docs"} | {p.parts[0] for p in ROOT.glob("tests/**/*.py")}
+    assert uses <= grafted
