@@ -43,7 +43,11 @@ def extensions() -> list[Extension]:
     except ImportError:
         sys.stderr.write("bmplib: Cython not found; installing pure Python only\n")
         return []
-    exts = [Extension("bmplib_fast._fast", ["bmplib_fast/_fast.pyx"])]
+    exts = [
+        Extension("bmplib_fast._fast", ["bmplib_fast/_fast.pyx"]),
+        # the compiled JSON renderer of bmplib.json (bmplib_json/__init__.py)
+        Extension("bmplib_json._render", ["bmplib_json/_render.pyx"]),
+    ]
     return list(cythonize(exts, language_level=3, compiler_directives={"boundscheck": True, "wraparound": False}))
 
 
