@@ -23,6 +23,7 @@ cdef dict _enum_text = {}  # IntEnum class -> {member: text}
 cdef dict _message_head = {}  # message class -> '{"type":"...","offset":'
 cdef dict _custom_fields = {}  # dataclass with __json__ -> its field names (None: not a dataclass)
 cdef dict _memo = {}  # (class, field values...) -> text, for value objects (see _custom)
+cdef dict _float_memo = {}  # float -> its repr
 cdef dict _peer_memo = {}  # per-peer header fields -> text up to its timestamps
 cdef Py_ssize_t MEMO_LIMIT = 1 << 17
 
@@ -266,7 +267,15 @@ cdef str _float(v):
         return "Infinity"
     if d == -INFINITY:
         return "-Infinity"
-    return float.__repr__(v)
+    if d == 0.0:  # 0.0 and -0.0 are equal keys with different texts
+        return float.__repr__(v)
+    text = _float_memo.get(v)  # repr is slow (shortest round trip); timestamps repeat
+    if text is None:
+        text = float.__repr__(v)
+        if len(_float_memo) >= MEMO_LIMIT:
+            _float_memo.clear()
+        _float_memo[v] = text
+    return <str>text
 
 
 cdef void _plain(list out, v) except *:
