@@ -40,7 +40,23 @@ from bmplib.nlri.registry import family_name
 from bmplib.pcap import CaptureReader, CaptureStats
 from bmplib.stream import DEFAULT_MAX_MESSAGE_LENGTH, ErrorRecord, SkippedBytes
 
-__all__ = ["RECORD_TYPES", "build_parser", "main", "message_families", "record_type"]
+__all__ = [
+    "EXIT_STATUSES",
+    "FAMILY_ALIASES",
+    "RECORD_TYPES",
+    "SUBCOMMANDS",
+    "Filter",
+    "Progress",
+    "Source",
+    "build_parser",
+    "common_options",
+    "family_arg",
+    "main",
+    "message_families",
+    "record_type",
+    "register_command",
+    "run_inputs",
+]
 
 EXIT_OK = 0
 EXIT_NO_BMP = 1
