@@ -185,3 +185,27 @@ def test_the_sdist_carries_what_the_tests_read() -> None:
     }
     # the tests read the captures, run the docs' examples and the fuzz targets' seeds
     assert {"tests", "pcaps", "docs", "fuzz"} <= grafted
+
+
+# -- Python values usable as keys ----------------------------------------------------------
+def test_peer_headers_updates_and_as_paths_are_hashable_consistently_with_eq() -> None:
+    from bmplib.bgp.attributes import ASPath
+
+    raw = [m for m in bmplib.iter_file(PCAPS / "frr_unicast.bmp") if m.type == bmplib.MessageType.ROUTE_MONITORING]
+    cap = [m for m in bmplib.iter_file(PCAPS / "frr_unicast.pcap") if m.type == bmplib.MessageType.ROUTE_MONITORING]
+    assert len(raw) == len(cap) > 500
+    paths = 0
+    for a, b in zip(raw, cap):
+        # the same message from two files: equal, so equal hashes
+        assert a.peer == b.peer and hash(a.peer) == hash(b.peer)
+        assert a.update == b.update and hash(a.update) == hash(b.update)
+        pa, pb = a.update.get(2), b.update.get(2)
+        if isinstance(pa, ASPath):
+            assert pa == pb and hash(pa) == hash(pb)
+            paths += 1
+    assert paths > 100
+    peers = {m.peer for m in raw}
+    assert 1 < len(peers) < len(raw)  # a set of headers: distinct ones kept apart
+    by_update = {m.update: m.peer for m in raw}
+    assert all(by_update[m.update] is not None for m in cap)
+    assert len({m.update.get(2) for m in raw if m.update.get(2) is not None}) > 1

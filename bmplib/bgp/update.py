@@ -103,6 +103,13 @@ class Update:
     #: the BGP message type (a class attribute: cheap for ``msg.update``)
     type: ClassVar[BGPMessageType] = BGPMessageType.UPDATE
 
+    def __hash__(self) -> int:
+        # consistent with ==: from the routes of the classic fields (hashable
+        # values) and which attributes there are (not every attribute class is
+        # hashable); do not change an UPDATE while it is in a set or a dict key
+        return hash((tuple(self.withdrawn_routes), tuple(self.nlri), tuple(type(a) for a in self.attributes),
+                     len(self.problems), self.guessed_path_ids))  # fmt: skip
+
     # -- attribute access ---------------------------------------------------
     def get(self, type_code: int) -> Any:
         """The first well-formed attribute of *type_code*, or ``None``."""
