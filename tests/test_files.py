@@ -209,3 +209,32 @@ def test_peer_headers_updates_and_as_paths_are_hashable_consistently_with_eq() -
     by_update = {m.update: m.peer for m in raw}
     assert all(by_update[m.update] is not None for m in cap)
     assert len({m.update.get(2) for m in raw if m.update.get(2) is not None}) > 1
+
+
+def test_python_views_name_things_as_the_json_does() -> None:
+    from bmplib.bgp.attributes import Community, LargeCommunity
+    from bmplib.nlri.registry import Family
+
+    families = set()
+    seen_communities = 0
+    for name in ("gobgp_vpn_evpn.bmp", "gobgp_unicast.pcap", "frr_addpath.bmp"):
+        for msg in bmplib.iter_file(PCAPS / name):
+            if msg.type != bmplib.MessageType.ROUTE_MONITORING:
+                continue
+            update, rec = msg.update, bmplib.to_json(msg)["bgp"]
+            for route, jroute in zip(update.announced + update.withdrawn, rec["announced"] + rec["withdrawn"]):
+                # route.family is the (afi, safi) pair, and its str is the JSON's family
+                assert isinstance(route.family, Family) and str(route.family) == jroute["family"]
+                assert route.family == (route.family.afi, route.family.safi)
+                families.add(str(route.family))
+            jattrs = {a["name"]: a for a in rec["attributes"]}
+            if update.communities:
+                assert all(isinstance(c, Community) and isinstance(c, int) for c in update.communities)
+                assert [str(c) for c in update.communities] == jattrs["communities"]["values"]
+                assert list(update.communities) == list(update.get(8).values)  # still the ints
+                seen_communities += 1
+            for lc in update.large_communities:
+                assert isinstance(lc, LargeCommunity) and str(lc) == ":".join(map(str, tuple(lc)))
+    assert {"ipv4-unicast", "ipv6-unicast", "ipv4-vpn", "evpn"} <= families and seen_communities > 5
+    assert Family(2, 1) == (2, 1) and hash(Family(2, 1)) == hash((2, 1)) and str(Family(25, 70)) == "evpn"
+    assert str(Community(0xFFFFFF01)) == "NO_EXPORT" and Community(0xFFFFFF01) == 0xFFFFFF01

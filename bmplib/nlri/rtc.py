@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from bmplib.errors import EncodeError, NLRIDecodeError
-from bmplib.nlri.registry import AFI, SAFI, register
+from bmplib.nlri.registry import AFI, SAFI, Family, register
 from bmplib.session import DecodeContext
 
 __all__ = ["RTC_FAMILY", "RTCCodec", "RouteTargetMembership", "decode_rtc_nlri", "route_target_text"]
 
-RTC_FAMILY = (1, 132)
+RTC_FAMILY = Family(1, 132)
 _U32 = struct.Struct("!I")
 _HI = struct.Struct("!HI")
 _IH = struct.Struct("!IH")
