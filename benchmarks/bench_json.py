@@ -113,18 +113,20 @@ def main() -> None:
     args = ap.parse_args()
     print(f"bmplib {bmplib.IMPLEMENTATION}, compiled renderer: {COMPILED_RENDERER}; CPU seconds")
     if args.stream.exists():
-        res = in_process(args.stream, args.messages)
-        floor = res["decode"]
-        print(f"\nin process, first {args.messages} messages of {args.stream.name}")
-        for name, t in res.items():
-            extra = "" if name == "decode" else f"  (output alone {t - floor:6.2f}, total {t / floor:4.1f}x decode)"
-            print(f"  {name:<20} {t:6.2f}{extra}")
+        title = f"in process, first {args.messages} messages of {args.stream.name}"
+        report(title, in_process(args.stream, args.messages), "decode")
     if args.capture.exists():
-        res = command_line(args.capture, args.pure_json)
-        floor = res["bmplib decode --count"]
-        print(f"\ncommand line on {args.capture.name} ({args.capture.stat().st_size / 1e6:.0f} MB)")
-        for name, t in res.items():
-            print(f"  {name:<32} {t:6.2f}  ({t / floor:4.1f}x decode --count)")
+        title = f"command line on {args.capture.name} ({args.capture.stat().st_size / 1e6:.0f} MB)"
+        report(title, command_line(args.capture, args.pure_json), "bmplib decode --count")
+
+
+def report(title: str, res: dict[str, float], floor_name: str) -> None:
+    """One table: each variant's CPU seconds and its ratio to *floor_name*'s."""
+    floor = res[floor_name]
+    print(f"\n{title}")
+    for name, t in res.items():
+        ratio = "" if name == floor_name else f"  (output alone {t - floor:6.2f}, {t / floor:4.1f}x {floor_name})"
+        print(f"  {name:<34} {t:6.2f}{ratio}")
 
 
 if __name__ == "__main__":

@@ -122,20 +122,10 @@ cdef void _value(list out, v) except *:
                 parts = []
                 _fields_text(parts, v, cls)
                 text = "".join(parts)
-                if len(_memo) >= MEMO_LIMIT:
-                    _memo.clear()
-                _memo[key] = text
+                _remember(_memo, key, text)
             out.append(text)
     elif k == K_ITEMS:
-        if not v:
-            out.append("[]")
-            return
-        first = True
-        for x in v:
-            out.append("[" if first else ",")
-            first = False
-            _value(out, x)
-        out.append("]")
+        _array(out, v, False)
     elif k == K_CUSTOM:
         _custom(out, v)
     elif k == K_BOOL:
@@ -221,9 +211,7 @@ cdef void _custom(list out, v) except *:
         parts = []
         _plain(parts, v.__json__())
         text = "".join(parts)
-        if len(_memo) >= MEMO_LIMIT:
-            _memo.clear()
-        _memo[tkey] = text
+        _remember(_memo, tkey, text)
     out.append(text)
 
 
@@ -238,9 +226,7 @@ cdef void _peer(list out, v) except *:
         _plain(parts, _peer_to_json(v))
         text = "".join(parts)
         head = text[: text.index(',"timestamp":')]
-        if len(_peer_memo) >= MEMO_LIMIT:
-            _peer_memo.clear()
-        _peer_memo[key] = head
+        _remember(_peer_memo, key, head)
     out.append(head)
     out.append(',"timestamp":')
     out.append(_float(v.timestamp))
@@ -272,10 +258,28 @@ cdef str _float(v):
     text = _float_memo.get(v)  # repr is slow (shortest round trip); timestamps repeat
     if text is None:
         text = float.__repr__(v)
-        if len(_float_memo) >= MEMO_LIMIT:
-            _float_memo.clear()
-        _float_memo[v] = text
+        _remember(_float_memo, v, text)
     return <str>text
+
+
+cdef void _array(list out, v, bint plain) except *:
+    """A JSON array of the items of v, each in the model's rules or (plain)
+    in JSON's own."""
+    cdef bint first = True
+    for x in v:
+        out.append("[" if first else ",")
+        first = False
+        if plain:
+            _plain(out, x)
+        else:
+            _value(out, x)
+    out.append("[]" if first else "]")
+
+
+cdef void _remember(dict memo, key, text) except *:
+    if len(memo) >= MEMO_LIMIT:
+        memo.clear()
+    memo[key] = text
 
 
 cdef void _plain(list out, v) except *:
@@ -315,15 +319,7 @@ cdef void _plain(list out, v) except *:
     elif cls is int:
         out.append(str(v))
     elif cls is list or cls is tuple:
-        if not v:
-            out.append("[]")
-            return
-        first = True
-        for x in v:
-            out.append("[" if first else ",")
-            first = False
-            _plain(out, x)
-        out.append("]")
+        _array(out, v, True)
     elif isinstance(v, str):
         out.append(_esc(v))
     elif isinstance(v, int):
