@@ -158,7 +158,7 @@ cdef bint _immutable(x):
     t = type(x)
     if t is int or t is str or t is bytes or x is None or t is bool:
         return True
-    if t is tuple:
+    if t is tuple or (isinstance(x, tuple) and not hasattr(x, "__dict__")):  # a Family: slotless tuple subclass
         for y in <tuple>x:
             if not _immutable(y):
                 return False
