@@ -29,14 +29,16 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, BinaryIO, TextIO, cast
 
+from bmplib import listen
 from bmplib.bmp.header import PeerHeader, Table
 from bmplib.bmp.messages import PeerDown, PeerUp, RouteMirroring, RouteMonitoring, StatisticsReport, UnknownMessage
 from bmplib.capture.decoder import CapturedItem, StreamGap, StreamInfo, plausible_header
 from bmplib.errors import DecodeError, FramingError
-from bmplib.files import LiveInput, detect_format, iter_stream, open_input
+from bmplib.files import LiveInput, detect_format, iter_openbmp, iter_stream, open_input
 from bmplib.json import dumps, dumps_pure, render, to_json
 from bmplib.json import reference_to_json as to_json_pure
 from bmplib.nlri.registry import family_name
+from bmplib.openbmp import OpenBMPItem
 from bmplib.pcap import CaptureReader, CaptureStats
 from bmplib.stream import DEFAULT_MAX_MESSAGE_LENGTH, ErrorRecord, SkippedBytes
 
@@ -396,9 +398,14 @@ class Source:
         if self.format == "empty":
             return
         it: Iterator[Any]
-        it = iter(self.reader) if self.reader is not None else iter_stream(self.input, resync=self.resync)
+        if self.reader is not None:
+            it = iter(self.reader)
+        elif self.format == "openbmp":
+            it = iter_openbmp(self.input)
+        else:
+            it = iter_stream(self.input, resync=self.resync)
         for item in it:
-            inner: Any = item.item if type(item) is CapturedItem else item
+            inner: Any = item.item if isinstance(item, (CapturedItem, OpenBMPItem)) else item
             kind = type(inner)
             if kind is SkippedBytes:
                 if inner.reason in _TRUNCATED_REASONS:
@@ -478,7 +485,7 @@ def run_inputs(args: argparse.Namespace, handle: Handler, finish: Callable[[Sour
                 tick = progress.tick
                 for x in src.items():
                     tick()
-                    item = x.item if type(x) is CapturedItem else x
+                    item = x.item if type(x) in (CapturedItem, OpenBMPItem) else x
                     if not filt.active or filt(item):
                         handle(src, x, item)
         except BrokenPipeError:
@@ -873,6 +880,18 @@ def _add_decode(sub: argparse._SubParsersAction[argparse.ArgumentParser], common
 def _add_summary(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     s = sub.add_parser("summary", parents=[common], help="print a table of what the files hold")
     s.set_defaults(func=_cmd_summary)
+
+
+@register_command
+def _add_rib(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    from bmplib.rib.cli import add_commands  # `events` and `rib` live with bmplib.rib
+
+    add_commands(sub, common)
+
+
+@register_command
+def _add_listen(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    listen.add_parser(sub)  # the collector lives in bmplib.listen / bmplib.aio
 
 
 def _version() -> str:

@@ -20,6 +20,8 @@ from typing import Any, BinaryIO, Union, cast
 
 from bmplib.capture.reader import PCAP_MAGICS, PCAPNG_MAGIC
 from bmplib.errors import DecodeError
+from bmplib.openbmp import MAGIC as OPENBMP_MAGIC
+from bmplib.openbmp import OpenBMPDecoder, OpenBMPItem
 from bmplib.pcap import CapturedItem, iter_capture
 from bmplib.stream import BMPDecoder, StreamItem
 
@@ -35,6 +37,7 @@ __all__ = [
     "detect_format",
     "iter_file",
     "iter_fileobj",
+    "iter_openbmp",
     "iter_stream",
     "open_input",
 ]
@@ -51,8 +54,9 @@ CAPTURE_OPTIONS = frozenset({"ports", "max_out_of_order", "detect_window"})
 
 #: What :func:`iter_file` yields: stream items for a raw BMP stream,
 #: :class:`~bmplib.pcap.CapturedItem` objects (which stand in for the stream
-#: item they carry) for a capture.
-FileItem = Union[StreamItem, CapturedItem]
+#: item they carry) for a capture, :class:`~bmplib.openbmp.OpenBMPItem` objects
+#: for OpenBMP records.
+FileItem = Union[StreamItem, CapturedItem, OpenBMPItem]
 
 #: Compression formats by their magic number (RFC 1952, bzip2, xz, RFC 8878).
 #: None of them can start a BMP stream (version octet 3) or a capture.
@@ -154,7 +158,10 @@ class LiveInput:
 
 
 def detect_format(head: bytes) -> str:
-    """``"pcap"``, ``"pcapng"`` or ``"bmp"`` from the first 4 octets."""
+    """``"pcap"``, ``"pcapng"``, ``"openbmp"`` (OpenBMP binary records) or
+    ``"bmp"`` from the first 4 octets."""
+    if head[:4] == OPENBMP_MAGIC:
+        return "openbmp"
     if head[:4] in PCAP_MAGICS:
         return "pcap"
     if head[:4] == PCAPNG_MAGIC:
@@ -214,6 +221,19 @@ def iter_stream(fileobj: Any, **decoder_options: Any) -> Iterator[StreamItem]:
     yield from dec
 
 
+def iter_openbmp(fileobj: Any, **decoder_options: Any) -> Iterator[OpenBMPItem]:
+    """Decode a file of OpenBMP records (:mod:`bmplib.openbmp`)."""
+    dec = OpenBMPDecoder(**decoder_options)
+    while True:
+        chunk = fileobj.read(CHUNK)
+        if not chunk:
+            break
+        dec.feed(chunk)
+        yield from dec
+    dec.close()
+    yield from dec
+
+
 def iter_fileobj(fileobj: Any, **options: Any) -> Iterator[FileItem]:
     """Like :func:`iter_file` over an open binary file object (a file, a
     pipe such as ``sys.stdin.buffer``, a socket's file...), read as data
@@ -222,6 +242,8 @@ def iter_fileobj(fileobj: Any, **options: Any) -> Iterator[FileItem]:
     fmt = detect_format(live.peek(4))
     if fmt == "bmp":
         yield from iter_stream(live, **{k: v for k, v in options.items() if k not in CAPTURE_OPTIONS})
+    elif fmt == "openbmp":
+        yield from iter_openbmp(live, **{k: v for k, v in options.items() if k not in CAPTURE_OPTIONS})
     else:
         options = {k: v for k, v in options.items() if k != "resync"}
         yield from iter_capture(cast(BinaryIO, live), **options)
@@ -229,8 +251,8 @@ def iter_fileobj(fileobj: Any, **options: Any) -> Iterator[FileItem]:
 
 def iter_file(path: str | os.PathLike[str] | Path, **options: Any) -> Iterator[FileItem]:
     """Decode every BMP message in the file at *path*: a raw BMP stream, a
-    pcap or a pcapng capture (told apart by their magic numbers), plain or
-    compressed with gzip, bzip2, xz or zstd (``bmplib[zstd]``).
+    pcap or a pcapng capture, or OpenBMP records (told apart by their magic
+    numbers), plain or compressed with gzip, bzip2, xz or zstd (``bmplib[zstd]``).
 
     A raw stream yields messages, error records and skip records in stream
     order.  A capture yields :class:`~bmplib.pcap.CapturedItem` objects: the

@@ -59,5 +59,6 @@ nitpick_ignore_regex = [
     (r"py:class", r".*[\[\]].*"),
     (r"py:class", r"bmplib\.bmp\.constants\.E"),
     (r"py:(class|attr|meth|func|data|exc|mod)", r"[A-Za-z_][A-Za-z0-9_]*"),
+    (r"py:attr", r"[A-Z][A-Za-z0-9_]*\.[a-z_][a-z0-9_]*"),  # Class.field: dataclass fields are not targets
 ]
 suppress_warnings = ["ref.python"]
