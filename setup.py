@@ -75,6 +75,8 @@ def extensions() -> list[Extension]:
         Extension("bmplib_fast._fast", ["bmplib_fast/_fast.pyx"]),
         # the compiled batch path of bmplib.records (route columns from raw BMP octets)
         Extension("bmplib_fast._records", ["bmplib_fast/_records.pyx"]),
+        # the compiled JSON renderer of bmplib.json (bmplib_json/__init__.py)
+        Extension("bmplib_json._render", ["bmplib_json/_render.pyx"]),
     ]
     return list(cythonize(exts, language_level=3, compiler_directives={"boundscheck": True, "wraparound": False}))
 

@@ -36,14 +36,30 @@ from bmplib.bmp.v4 import as_v3
 from bmplib.capture.decoder import CapturedItem, StreamGap, StreamInfo, plausible_header
 from bmplib.errors import DecodeError, FramingError
 from bmplib.files import LiveInput, detect_format, iter_openbmp, iter_stream, open_input
-from bmplib.json import dumps, dumps_pure, to_json
+from bmplib.json import dumps, dumps_pure, render, to_json
 from bmplib.json import reference_to_json as to_json_pure
 from bmplib.nlri.registry import family_name
 from bmplib.openbmp import OpenBMPItem
 from bmplib.pcap import CaptureReader, CaptureStats
 from bmplib.stream import DEFAULT_MAX_MESSAGE_LENGTH, ErrorRecord, SkippedBytes
 
-__all__ = ["RECORD_TYPES", "build_parser", "main", "message_families", "record_type"]
+__all__ = [
+    "EXIT_STATUSES",
+    "FAMILY_ALIASES",
+    "RECORD_TYPES",
+    "SUBCOMMANDS",
+    "Filter",
+    "Progress",
+    "Source",
+    "build_parser",
+    "common_options",
+    "family_arg",
+    "main",
+    "message_families",
+    "record_type",
+    "register_command",
+    "run_inputs",
+]
 
 EXIT_OK = 0
 EXIT_NO_BMP = 1
@@ -514,15 +530,25 @@ def _cmd_decode(args: argparse.Namespace) -> int:
             write(json.dumps(rec, indent=2, ensure_ascii=False).encode("utf-8", "surrogateescape"))
             write(b"\n")
 
-    else:
-        render = to_json_pure if args.pure_json else to_json
-        encode = dumps_pure if args.pure_json else dumps
+    elif args.pure_json:
 
         def handle(src: Source, record: Any, item: Any) -> None:
-            rec = render(record)
+            rec = to_json_pure(record)
             rec["file"] = src.path
-            write(encode(rec))
+            write(dumps_pure(rec))
             write(b"\n")
+
+    else:
+        tails: dict[str, bytes] = {}
+
+        def handle(src: Source, record: Any, item: Any) -> None:
+            text = render(record)  # '{...}': the "file" key goes before its closing brace
+            tail = tails.get(src.path)
+            if tail is None:
+                tail = tails[src.path] = b'"file":' + dumps(src.path) + b"}\n"
+            write(text[:-1])
+            write(b"," if len(text) > 2 else b"")
+            write(tail)
 
     return run_inputs(args, handle, None)
 

@@ -29,6 +29,7 @@ __all__ = [
     "CAPTURE_OPTIONS",
     "COMPRESSIONS",
     "CompressionError",
+    "EXACT_READ",
     "FileItem",
     "LiveInput",
     "decompress",
@@ -265,7 +266,7 @@ def iter_file(path: str | os.PathLike[str] | Path, **options: Any) -> Iterator[F
     its format.  A file that cannot be opened raises :class:`OSError`
     (:class:`FileNotFoundError`...); a damaged or truncated capture
     structure raises :class:`~bmplib.CaptureError` after the items before
-    the damage; a damaged compressed file raises :class:`CompressionError`.
+    the damage; a damaged compressed file raises :class:`~bmplib.files.CompressionError`.
     An empty file, or a capture without BMP, yields nothing.
 
     *options* go to :class:`~bmplib.BMPDecoder` (``max_message_length``,

@@ -22,6 +22,7 @@ import dataclasses
 import enum
 import json as _json
 import operator
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -31,11 +32,14 @@ from bmplib.bmp.messages import UnknownMessage
 from bmplib.stream import ErrorRecord, SkippedBytes
 
 __all__ = [
+    "COMPILED_RENDERER",
     "FAST_ENCODER",
     "dumps",
     "dumps_pure",
     "reference_to_json",
     "reference_value_to_json",
+    "render",
+    "render_pure",
     "to_json",
     "value_to_json",
 ]
@@ -315,3 +319,48 @@ def dumps(record: JSON) -> bytes:
         except TypeError:  # orjson.JSONEncodeError: a value it does not take
             pass
     return dumps_pure(record)
+
+
+# -- the compiled renderer ------------------------------------------------------------
+def _load_renderer() -> Callable[[Any], bytes] | None:
+    """bmplib_json's ``render`` when it was built (and BMPLIB_PURE is unset)."""
+    if os.environ.get("BMPLIB_PURE"):
+        return None
+    try:
+        from bmplib_json import _render  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    from bmplib.capture.decoder import CapturedItem
+
+    _render.setup(
+        PeerHeader,
+        CapturedItem,
+        MessageType,
+        peer_to_json,
+        reference_to_json,
+        value_to_json,
+        (ErrorRecord, SkippedBytes, UnknownMessage),
+    )
+    compiled: Callable[[Any], bytes] = _render.render
+    return compiled
+
+
+_compiled_render = _load_renderer()
+
+#: Whether :func:`render` uses the compiled renderer (``bmplib_json``).
+COMPILED_RENDERER = _compiled_render is not None
+
+
+def render_pure(obj: Any) -> bytes:
+    """:func:`render` without the compiled renderer."""
+    return dumps(to_json(obj))
+
+
+def render(obj: Any) -> bytes:
+    """The compact JSON text (UTF-8 octets) of ``to_json(obj)``: what
+    ``bmplib decode`` prints.  The compiled renderer (built with the
+    extension) writes it straight from the objects; without it, this is
+    ``dumps(to_json(obj))``.  Same text either way."""
+    if _compiled_render is not None:
+        return _compiled_render(obj)
+    return dumps(to_json(obj))

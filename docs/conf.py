@@ -45,3 +45,20 @@ html_theme = "furo"
 html_title = f"bmplib {release}"
 pygments_style = "friendly"
 pygments_dark_style = "monokai"
+
+# sphinx-build -n (nitpicky, as CI runs it): every qualified reference must
+# resolve.  Not linked: the standard library (no intersphinx: the build stays
+# offline), private base classes that show-inheritance names, pieces of
+# generic types autodoc splits (``dict[str``), and bare names (a field or a
+# sibling named in prose, resolved by the reader).  Ambiguous short names
+# (``type`` is an attribute of several classes) are not warnings either.
+nitpicky = True
+nitpick_ignore_regex = [
+    (r"py:.*", r"(argparse|enum|collections\.abc|datetime|pathlib|os|json|ipaddress|typing|socket|io)(\..*)?"),
+    (r"py:class", r"bmplib\..*\._[A-Za-z].*"),
+    (r"py:class", r".*[\[\]].*"),
+    (r"py:class", r"bmplib\.bmp\.constants\.E"),
+    (r"py:(class|attr|meth|func|data|exc|mod)", r"[A-Za-z_][A-Za-z0-9_]*"),
+    (r"py:attr", r"[A-Z][A-Za-z0-9_]*\.[a-z_][a-z0-9_]*"),  # Class.field: dataclass fields are not targets
+]
+suppress_warnings = ["ref.python"]

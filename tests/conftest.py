@@ -33,7 +33,9 @@ settings.load_profile(os.environ.get("BMPLIB_HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 PCAPS = ROOT / "pcaps"
-SHARED = ROOT.parent / "shared"
+#: the read-only data beside the clone: ../shared, or where BMPLIB_SHARED says
+#: (an unpacked sdist, a CI checkout elsewhere)
+SHARED = Path(os.environ.get("BMPLIB_SHARED") or ROOT.parent / "shared")
 SHARED_PCAPS = SHARED / "pcaps"
 PUBLIC_PCAPS = SHARED_PCAPS / "public" / "pmacct"
 

@@ -597,12 +597,14 @@ def test_family_alias_filters_like_the_name(capsys: pytest.CaptureFixture[str]) 
 # -- the renderer ------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", sorted(p.name for p in PCAPS.glob("*.bmp")) + CAPTURES)
 def test_fast_and_pure_json_give_the_same_text(name: str, capsys: pytest.CaptureFixture[str]) -> None:
-    from bmplib.json import dumps, dumps_pure, reference_to_json, to_json
+    from bmplib.json import dumps, dumps_pure, reference_to_json, render, render_pure, to_json
 
     for item in bmplib.iter_file(PCAPS / name):
         fast, pure = to_json(item), reference_to_json(item)
         assert fast == pure
-        assert dumps(fast) == dumps_pure(pure) == json.dumps(pure, ensure_ascii=False, separators=(",", ":")).encode()
+        text = json.dumps(pure, ensure_ascii=False, separators=(",", ":")).encode()
+        assert dumps(fast) == dumps_pure(pure) == text
+        assert render(item) == render_pure(item) == text  # the compiled renderer too, when built
     _, out, _ = run(["decode", str(PCAPS / name)], capsys)
     _, pure_out, _ = run(["decode", "--pure-json", str(PCAPS / name)], capsys)
     assert out == pure_out

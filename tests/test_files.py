@@ -164,3 +164,77 @@ def test_cut_inside_a_message_ends_with_a_skip_record_in_every_format(tmp_path: 
     items = list(bmplib.iter_file(cut_pcap))
     assert len(items) == 6 and isinstance(items[-1].item, bmplib.SkippedBytes)
     assert items[-1].reason == "the capture ends inside a message"
+
+
+# -- where the tests find ../shared, and what the sdist carries -------------------------------
+def test_shared_can_be_named_by_an_environment_variable(tmp_path: Path) -> None:
+    import subprocess
+
+    code = "from tests.conftest import SHARED, SHARED_PCAPS; print(SHARED); print(SHARED_PCAPS)"
+    env = {**os.environ, "BMPLIB_SHARED": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == [str(tmp_path), str(tmp_path / "pcaps")]
+    env.pop("BMPLIB_SHARED")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[0] == str(ROOT.parent / "shared")
+
+
+def test_the_sdist_carries_what_the_tests_read() -> None:
+    grafted = {
+        line.split()[1] for line in (ROOT / "MANIFEST.in").read_text().splitlines() if line.startswith("graft ")
+    }
+    # the tests read the captures, run the docs' examples and the fuzz targets' seeds
+    assert {"tests", "pcaps", "docs", "fuzz"} <= grafted
+
+
+# -- Python values usable as keys ----------------------------------------------------------
+def test_peer_headers_updates_and_as_paths_are_hashable_consistently_with_eq() -> None:
+    from bmplib.bgp.attributes import ASPath
+
+    raw = [m for m in bmplib.iter_file(PCAPS / "frr_unicast.bmp") if m.type == bmplib.MessageType.ROUTE_MONITORING]
+    cap = [m for m in bmplib.iter_file(PCAPS / "frr_unicast.pcap") if m.type == bmplib.MessageType.ROUTE_MONITORING]
+    assert len(raw) == len(cap) > 500
+    paths = 0
+    for a, b in zip(raw, cap):
+        # the same message from two files: equal, so equal hashes
+        assert a.peer == b.peer and hash(a.peer) == hash(b.peer)
+        assert a.update == b.update and hash(a.update) == hash(b.update)
+        pa, pb = a.update.get(2), b.update.get(2)
+        if isinstance(pa, ASPath):
+            assert pa == pb and hash(pa) == hash(pb)
+            paths += 1
+    assert paths > 100
+    peers = {m.peer for m in raw}
+    assert 1 < len(peers) < len(raw)  # a set of headers: distinct ones kept apart
+    by_update = {m.update: m.peer for m in raw}
+    assert all(by_update[m.update] is not None for m in cap)
+    assert len({m.update.get(2) for m in raw if m.update.get(2) is not None}) > 1
+
+
+def test_python_views_name_things_as_the_json_does() -> None:
+    from bmplib.bgp.attributes import Community, LargeCommunity
+    from bmplib.nlri.registry import Family
+
+    families = set()
+    seen_communities = 0
+    for name in ("gobgp_vpn_evpn.bmp", "gobgp_unicast.pcap", "frr_addpath.bmp"):
+        for msg in bmplib.iter_file(PCAPS / name):
+            if msg.type != bmplib.MessageType.ROUTE_MONITORING:
+                continue
+            update, rec = msg.update, bmplib.to_json(msg)["bgp"]
+            for route, jroute in zip(update.announced + update.withdrawn, rec["announced"] + rec["withdrawn"]):
+                # route.family is the (afi, safi) pair, and its str is the JSON's family
+                assert isinstance(route.family, Family) and str(route.family) == jroute["family"]
+                assert route.family == (route.family.afi, route.family.safi)
+                families.add(str(route.family))
+            jattrs = {a["name"]: a for a in rec["attributes"]}
+            if update.communities:
+                assert all(isinstance(c, Community) and isinstance(c, int) for c in update.communities)
+                assert [str(c) for c in update.communities] == jattrs["communities"]["values"]
+                assert list(update.communities) == list(update.get(8).values)  # still the ints
+                seen_communities += 1
+            for lc in update.large_communities:
+                assert isinstance(lc, LargeCommunity) and str(lc) == ":".join(map(str, tuple(lc)))
+    assert {"ipv4-unicast", "ipv6-unicast", "ipv4-vpn", "evpn"} <= families and seen_communities > 5
+    assert Family(2, 1) == (2, 1) and hash(Family(2, 1)) == hash((2, 1)) and str(Family(25, 70)) == "evpn"
+    assert str(Community(0xFFFFFF01)) == "NO_EXPORT" and Community(0xFFFFFF01) == 0xFFFFFF01

@@ -64,6 +64,7 @@ from bmplib.bgp.attributes import (
     merge_as4_path,
 )
 from bmplib.bgp.attributes.base import ATTR_OPTIONAL, AttributeEntry, AttributeType, on_register, registry
+from bmplib.bgp.attributes.communities import Community, LargeCommunity
 from bmplib.bgp.message import BGPMessageType, encode_bgp_header, register_decoder
 from bmplib.errors import BGPDecodeError, EncodeError, NLRIDecodeError
 from bmplib.nlri.inet import IPV4_UNICAST, InetPrefix, decode_inet_prefixes
@@ -106,6 +107,13 @@ class Update:
     _json_views: ClassVar[tuple[str, ...]] = ("type", "announced", "withdrawn", "end_of_rib", "action")
     #: the BGP message type (a class attribute: cheap for ``msg.update``)
     type: ClassVar[BGPMessageType] = BGPMessageType.UPDATE
+
+    def __hash__(self) -> int:
+        # consistent with ==: from the routes of the classic fields (hashable
+        # values) and which attributes there are (not every attribute class is
+        # hashable); do not change an UPDATE while it is in a set or a dict key
+        return hash((tuple(self.withdrawn_routes), tuple(self.nlri), tuple(type(a) for a in self.attributes),
+                     len(self.problems), self.guessed_path_ids))  # fmt: skip
 
     # -- attribute access ---------------------------------------------------
     def get(self, type_code: int) -> Any:
@@ -169,16 +177,19 @@ class Update:
         return None if a is None else a.local_pref
 
     @property
-    def communities(self) -> tuple[int, ...]:
-        """COMMUNITIES values as 32-bit ints (empty when absent); see
-        :func:`~bmplib.bgp.attributes.community_text` for the text form."""
+    def communities(self) -> tuple[Community, ...]:
+        """COMMUNITIES values (empty when absent), typed: each is the 32-bit
+        int, and its ``str`` is the text of the JSON (``65000:100``); see
+        :class:`~bmplib.bgp.attributes.communities.Community`."""
         a = self.get(8)
-        return () if a is None else a.values
+        return () if a is None else tuple(map(Community, a.values))
 
     @property
-    def large_communities(self) -> list[tuple[int, int, int]]:
+    def large_communities(self) -> list[LargeCommunity]:
+        """LARGE_COMMUNITY values (empty when absent), typed: each is the
+        ``(global, local 1, local 2)`` tuple, and its ``str`` is ``65000:1:2``."""
         a = self.get(32)
-        return [] if a is None else a.values
+        return [] if a is None else [LargeCommunity(v) for v in a.values]
 
     @property
     def extended_communities(self) -> list[Any]:

@@ -87,6 +87,11 @@ class PeerHeader:
     timestamp_sec: int
     timestamp_usec: int
 
+    def __hash__(self) -> int:
+        # from the fields == compares (a header is a value: usable in sets and as a key)
+        return hash((self.peer_type, self.flags, self.distinguisher, self.address, self.asn, self.bgp_id,
+                     self.timestamp_sec, self.timestamp_usec))  # fmt: skip
+
     # -- flags -------------------------------------------------------------
     @property
     def is_loc_rib(self) -> bool:

@@ -51,7 +51,7 @@ class Packet(NamedTuple):
     """One captured frame.
 
     :ivar timestamp_ns: capture time, nanoseconds since the Unix epoch.
-    :ivar linktype: the LINKTYPE_ value of its interface.
+    :ivar linktype: the ``LINKTYPE_*`` value of its interface.
     :ivar data: the captured octets.
     :ivar orig_len: the frame's length on the wire (larger than ``len(data)``
         when the capture was cut by a snap length).

@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 from bmplib.errors import EncodeError, NLRIDecodeError
 from bmplib.nlri.esi import ESI
 from bmplib.nlri.rd import RouteDistinguisher
-from bmplib.nlri.registry import AFI, SAFI, register
+from bmplib.nlri.registry import AFI, SAFI, Family, register
 from bmplib.session import DecodeContext
 
 __all__ = [
@@ -206,7 +206,7 @@ class EVPNRoute:
     TYPE: ClassVar[int] = 0
     #: the ADD-PATH path identifier (RFC 7911), or ``None``; keyword-only
     path_id: int | None = dataclasses.field(default=None, kw_only=True)
-    family: ClassVar[tuple[int, int]] = (AFI.L2VPN.value, SAFI.EVPN.value)
+    family: ClassVar[tuple[int, int]] = Family(AFI.L2VPN, SAFI.EVPN)
     afi: ClassVar[int] = AFI.L2VPN.value
     safi: ClassVar[int] = SAFI.EVPN.value
 

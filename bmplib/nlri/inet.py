@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bmplib.errors import EncodeError, NLRIDecodeError
-from bmplib.nlri.registry import family_name, register
+from bmplib.nlri.registry import Family, family_name, register
 from bmplib.session import DecodeContext
 
 __all__ = [
@@ -41,16 +41,18 @@ __all__ = [
     "decode_inet_prefixes",
 ]
 
-IPV4_UNICAST = (1, 1)
-IPV4_MULTICAST = (1, 2)
-IPV6_UNICAST = (2, 1)
-IPV6_MULTICAST = (2, 2)
+IPV4_UNICAST = Family(1, 1)
+IPV4_MULTICAST = Family(1, 2)
+IPV6_UNICAST = Family(2, 1)
+IPV6_MULTICAST = Family(2, 2)
 
 _U32 = struct.Struct("!I")
 _AF = {1: socket.AF_INET, 2: socket.AF_INET6}
 _ADDR_LEN = {1: 4, 2: 16}
 #: interned family tuples, so every prefix of a family shares one tuple
-_FAMILIES = {f: f for f in (IPV4_UNICAST, IPV4_MULTICAST, IPV6_UNICAST, IPV6_MULTICAST)}
+_FAMILIES: dict[tuple[int, int], tuple[int, int]] = {
+    f: f for f in (IPV4_UNICAST, IPV4_MULTICAST, IPV6_UNICAST, IPV6_MULTICAST)
+}
 
 
 @dataclass(slots=True, repr=False)
@@ -184,7 +186,7 @@ class InetCodec:
     (:class:`~bmplib.nlri.registry.NLRICodec`)."""
 
     def __init__(self, family: tuple[int, int]) -> None:
-        self.family = family
+        self.family = Family.of(family)
 
     def decode(self, buf: bytes, pos: int, end: int, path_id: bool, ctx: DecodeContext) -> list[Any]:
         return decode_inet_prefixes(buf, pos, end, self.family, path_id)

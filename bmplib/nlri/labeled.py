@@ -23,7 +23,7 @@ from typing import Any
 from bmplib.errors import EncodeError, NLRIDecodeError
 from bmplib.nlri.labels import decode_label_stack, encode_label_stack, label_values
 from bmplib.nlri.rd import RouteDistinguisher
-from bmplib.nlri.registry import family_name, register
+from bmplib.nlri.registry import Family, family_name, register
 from bmplib.session import DecodeContext
 
 __all__ = [
@@ -250,7 +250,7 @@ class LabeledCodec:
     (:class:`~bmplib.nlri.registry.NLRICodec`)."""
 
     def __init__(self, family: tuple[int, int]) -> None:
-        self.family = family
+        self.family = Family.of(family)
 
     def decode(self, buf: bytes, pos: int, end: int, path_id: bool, ctx: DecodeContext) -> list[Any]:
         return decode_labeled(buf, pos, end, self.family, path_id, LabeledPrefix, False)

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from bmplib.session import DecodeContext
 
-__all__ = ["AFI", "SAFI", "NLRICodec", "UnknownNLRI", "families", "family_name", "lookup", "register"]
+__all__ = ["AFI", "SAFI", "Family", "NLRICodec", "UnknownNLRI", "families", "family_name", "lookup", "register"]
 
 
 class AFI(enum.IntEnum):
@@ -133,6 +133,44 @@ _FAMILY_NAMES.update(
         (2, 132): "ipv6-rtc",
     }
 )
+
+
+class Family(tuple[int, int]):
+    """An address family as a route's ``family`` holds it: the ``(afi,
+    safi)`` pair (it is a tuple: ``==``, hashing and unpacking are the
+    pair's), whose ``str`` is its name in the JSON (``ipv6-unicast``,
+    ``evpn``; :func:`family_name`).
+
+    >>> f = Family(2, 1)
+    >>> f == (2, 1), str(f), f.afi, f.safi
+    (True, 'ipv6-unicast', 2, 1)
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, afi: int, safi: int) -> Family:
+        return super().__new__(cls, (int(afi), int(safi)))
+
+    @classmethod
+    def of(cls, pair: tuple[int, int]) -> Family:
+        """*pair* as a :class:`Family` (itself when it already is one)."""
+        return pair if isinstance(pair, Family) else cls(*pair)
+
+    @property
+    def afi(self) -> int:
+        return self[0]
+
+    @property
+    def safi(self) -> int:
+        return self[1]
+
+    @property
+    def name(self) -> str:
+        """The JSON name (``ipv4-unicast``, ``afi-N-safi-M`` for the others)."""
+        return family_name(self[0], self[1])
+
+    def __str__(self) -> str:
+        return family_name(self[0], self[1])
 
 
 def family_name(afi: int, safi: int) -> str:

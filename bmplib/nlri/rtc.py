@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bmplib.errors import EncodeError, NLRIDecodeError
-from bmplib.nlri.registry import AFI, SAFI, family_name, register
+from bmplib.nlri.registry import AFI, SAFI, Family, family_name, register
 from bmplib.session import DecodeContext
 
 __all__ = ["RTC_FAMILY", "RTC_FAMILY_IPV6", "RTCCodec", "RouteTargetMembership", "decode_rtc_nlri", "route_target_text"]
 
-RTC_FAMILY = (1, 132)
-RTC_FAMILY_IPV6 = (2, 132)
+RTC_FAMILY = Family(1, 132)
+RTC_FAMILY_IPV6 = Family(2, 132)
 _U32 = struct.Struct("!I")
 _HI = struct.Struct("!HI")
 _IH = struct.Struct("!IH")

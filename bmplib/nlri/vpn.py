@@ -16,7 +16,7 @@ from typing import Any
 from bmplib.nlri.labeled import LabeledRouteViews, decode_labeled, encode_labeled, pack_prefix
 from bmplib.nlri.labels import encode_label_stack
 from bmplib.nlri.rd import RouteDistinguisher
-from bmplib.nlri.registry import family_name, register
+from bmplib.nlri.registry import Family, family_name, register
 from bmplib.session import DecodeContext
 
 __all__ = [
@@ -107,7 +107,7 @@ class VPNCodec:
     """The NLRI codec of one VPN family (:class:`~bmplib.nlri.registry.NLRICodec`)."""
 
     def __init__(self, family: tuple[int, int]) -> None:
-        self.family = family
+        self.family = Family.of(family)
 
     def decode(self, buf: bytes, pos: int, end: int, path_id: bool, ctx: DecodeContext) -> list[Any]:
         return decode_labeled(buf, pos, end, self.family, path_id, VPNPrefix, True)

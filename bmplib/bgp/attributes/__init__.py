@@ -76,7 +76,14 @@ from bmplib.bgp.attributes.basic import (
     OriginatorID,
     OriginType,
 )
-from bmplib.bgp.attributes.communities import Communities, LargeCommunities, WellKnownCommunity, community_text
+from bmplib.bgp.attributes.communities import (
+    Communities,
+    Community,
+    LargeCommunities,
+    LargeCommunity,
+    WellKnownCommunity,
+    community_text,
+)
 from bmplib.bgp.attributes.extended_communities import (
     Encapsulation,
     ExtendedCommunities,
@@ -106,6 +113,8 @@ __all__ = [
     "AttributeType",
     "ClusterList",
     "Communities",
+    "Community",
+    "LargeCommunity",
     "Encapsulation",
     "ErrorAction",
     "ExtendedCommunities",

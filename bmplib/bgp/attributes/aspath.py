@@ -75,6 +75,9 @@ class ASPathSegment:
     type: SegmentType | int
     asns: tuple[int, ...]
 
+    def __hash__(self) -> int:
+        return hash((self.type, tuple(self.asns)))
+
     def __str__(self) -> str:
         inner = " ".join(map(str, self.asns))
         t = self.type
@@ -172,6 +175,11 @@ class ASPath(_PathMixin):
     flags: int = WELL_KNOWN
     guessed: bool = False
 
+    def __hash__(self) -> int:
+        # from the fields == compares (the segment list as a tuple); do not
+        # change a path while it is in a set or a dict key
+        return hash((tuple(self.segments), self.asn4, self.flags, self.guessed))
+
     def _value(self) -> bytes:
         return b"".join(s.encode(self.asn4) for s in self.segments)
 
@@ -183,6 +191,9 @@ class AS4Path(_PathMixin):
     type_code: ClassVar[int] = AttributeType.AS4_PATH
     segments: list[ASPathSegment]
     flags: int = OPTIONAL_TRANSITIVE
+
+    def __hash__(self) -> int:
+        return hash((tuple(self.segments), self.flags))
 
     def _value(self) -> bytes:
         return b"".join(s.encode(True) for s in self.segments)

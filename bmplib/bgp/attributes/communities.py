@@ -24,7 +24,15 @@ from bmplib.bgp.attributes.base import (
 from bmplib.errors import EncodeError
 from bmplib.session import DecodeContext
 
-__all__ = ["Communities", "LargeCommunities", "WellKnownCommunity", "community_text", "parse_community"]
+__all__ = [
+    "Communities",
+    "Community",
+    "LargeCommunities",
+    "LargeCommunity",
+    "WellKnownCommunity",
+    "community_text",
+    "parse_community",
+]
 
 
 class WellKnownCommunity(enum.IntEnum):
@@ -67,6 +75,45 @@ def community_text(value: int) -> str:
     """``NO_EXPORT`` for a well-known community, else ``65000:100``."""
     name = _WELL_KNOWN.get(value)
     return name if name is not None else f"{value >> 16}:{value & 0xFFFF}"
+
+
+class Community(int):
+    """A community (RFC 1997) as a typed value: the 32-bit int it is (``==``,
+    hashing and arithmetic are the int's), whose ``str`` is its text, as in
+    the JSON (``65000:100``, ``NO_EXPORT``).
+
+    >>> c = Community(65000 << 16 | 100)
+    >>> str(c), c.asn, c.local, c == 4259840100
+    ('65000:100', 65000, 100, True)
+    """
+
+    __slots__ = ()
+
+    @property
+    def asn(self) -> int:
+        """The high 16 bits (the AS number, by convention)."""
+        return int(self) >> 16
+
+    @property
+    def local(self) -> int:
+        """The low 16 bits."""
+        return int(self) & 0xFFFF
+
+    def __str__(self) -> str:
+        return community_text(int(self))
+
+    def __repr__(self) -> str:
+        return f"Community({community_text(int(self))!r})"
+
+
+class LargeCommunity(tuple[int, int, int]):
+    """A large community (RFC 8092) as a typed value: the ``(global admin,
+    local 1, local 2)`` tuple it is, whose ``str`` is ``65000:1:2``."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return ":".join(map(str, self))
 
 
 def parse_community(text: str) -> int:
