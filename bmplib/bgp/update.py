@@ -113,7 +113,7 @@ class Update:
         # values) and which attributes there are (not every attribute class is
         # hashable); do not change an UPDATE while it is in a set or a dict key
         return hash((tuple(self.withdrawn_routes), tuple(self.nlri), tuple(type(a) for a in self.attributes),
-                     len(self.problems), self.guessed_path_ids))  # fmt: skip
+                     len(self.problems), self.path_ids_guessed))  # fmt: skip
 
     # -- attribute access ---------------------------------------------------
     def get(self, type_code: int) -> Any:
