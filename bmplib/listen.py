@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import signal
 import sys
 import time
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from bmplib.aio import Collected, Collector, Output, Router, parse_allow
-from bmplib.json import to_json
+from bmplib.json import dumps, to_json
 from bmplib.rib import RIB
 from bmplib.stream import DEFAULT_MAX_MESSAGE_LENGTH
 
@@ -94,12 +93,11 @@ class _Outputs:
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
-        self.file: TextIO | None = None
+        self.file: BinaryIO | None = None
         if args.out not in (None, "-"):
-            self.file = open(args.out, "a", encoding="utf-8")
+            self.file = open(args.out, "ab")
         elif args.out == "-" or not args.kafka:
-            self.file = sys.stdout
-        self.dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+            self.file = sys.stdout.buffer
         self.rib: RIB | None = RIB(grace=args.grace) if args.events else None
         self.kafka: KafkaSink | None = None
         if args.kafka:
@@ -115,7 +113,7 @@ class _Outputs:
 
     def _line(self, record: dict[str, Any]) -> None:
         if self.file is not None:
-            self.file.write(self.dumps(record) + "\n")
+            self.file.write(dumps(record) + b"\n")
 
     async def write(self, got: Output) -> None:
         args = self.args
@@ -143,7 +141,7 @@ class _Outputs:
     def close(self) -> str:
         """Flush and close; a summary of the Kafka output ('' without Kafka)."""
         self.flush()
-        if self.file is not None and self.file is not sys.stdout:
+        if self.file is not None and self.file is not sys.stdout.buffer:
             self.file.close()
         if self.kafka is None:
             return ""
