@@ -39,9 +39,10 @@ from bmplib.bgp.capabilities import (
     decode_capability,
 )
 from bmplib.bgp.message import decode_bgp_message
+from bmplib.bmp import header, messages
 from bmplib.bmp.constants import MessageType, lookup
-from bmplib.bmp.header import COMMON_HEADER, COMMON_HEADER_LENGTH, PEER_HEADER_LENGTH, PeerHeader, decode_peer_header
-from bmplib.bmp.messages import BMPMessage, ContextProvider, RouteMonitoring, decode_message, default_context
+from bmplib.bmp.header import COMMON_HEADER, COMMON_HEADER_LENGTH, PEER_HEADER_LENGTH, PeerHeader
+from bmplib.bmp.messages import BMPMessage, ContextProvider, RouteMonitoring, default_context
 from bmplib.bmp.tlv import decode_text, encode_text
 from bmplib.errors import BMPDecodeError, EncodeError
 from bmplib.session import DecodeContext
@@ -387,10 +388,10 @@ def decode_v4_message(
     if length != len(buf):
         raise BMPDecodeError(f"BMP length field says {length} octets, the message has {len(buf)}", 0, buf)
     if msg_type != 0:
-        v3 = decode_message(b"\x03" + buf[1:], context, contexts)
+        v3 = messages.decode_message(b"\x03" + buf[1:], context, contexts)  # the implementation chosen
         return BMPv4Message(v3)
     if length < COMMON_HEADER_LENGTH + PEER_HEADER_LENGTH:
         raise BMPDecodeError(f"BMP length {length} is too short for a per-peer message", 0, buf)
-    peer = decode_peer_header(buf, COMMON_HEADER_LENGTH)
+    peer = header.decode_peer_header(buf, COMMON_HEADER_LENGTH)  # the implementation chosen (bmplib._impl)
     ctx = context or (contexts or default_context)(0, peer)
     return _decode_route_monitoring(buf, COMMON_HEADER_LENGTH + PEER_HEADER_LENGTH, length, peer, ctx)

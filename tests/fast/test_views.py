@@ -47,7 +47,7 @@ def test_views_of_captures(path: Any) -> None:
         if u is not None:
             _check_update(u)
             n += 1
-    assert n > 0
+    assert n > 0 or "mirror" in path.name  # a Route Mirroring capture holds no Route Monitoring
 
 
 def test_views_are_bound() -> None:
