@@ -15,7 +15,7 @@ import time
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from bmplib.aio import Collected, Collector, Output, Router, parse_allow
-from bmplib.json import dumps, to_json
+from bmplib.json import dumps, render, to_json
 from bmplib.rib import RIB
 from bmplib.stream import DEFAULT_MAX_MESSAGE_LENGTH
 
@@ -118,8 +118,11 @@ class _Outputs:
     async def write(self, got: Output) -> None:
         args = self.args
         if isinstance(got, Collected):
-            if args.messages:
-                self._line(output_to_json(got))
+            if args.messages and self.file is not None:
+                # the message's text as `bmplib decode` writes it (compiled renderer when
+                # built), with "router" added last: the same record as output_to_json's
+                text = render(got.item)
+                self.file.write(text[:-1] + b',"router":' + dumps(router_to_json(got.router)) + b"}\n")
         elif args.router_events:
             self._line(output_to_json(got))
         if self.rib is not None:

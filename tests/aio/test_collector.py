@@ -420,3 +420,23 @@ def test_bad_proxy_header_is_refused() -> None:
     assert [(r.router.address, r.reason) for r in refused] == [("127.0.0.2", "bad proxy header")]
     assert "PROXY" in refused[0].detail
     assert disconnects(got)[0].router.address == "127.0.0.7"
+
+
+def test_listen_records_equal_output_to_json() -> None:
+    """What `bmplib listen` writes for a message (the rendered text with
+    "router" spliced in) is output_to_json's record."""
+    import argparse
+    import io
+
+    from bmplib.listen import _Outputs, output_to_json
+
+    args = argparse.Namespace(out=None, kafka=None, events=False, grace=None, messages=True, router_events=True)
+    outputs = _Outputs(args)
+    buf = io.BytesIO()
+    outputs.file = buf
+    router = bmplib.aio.Router("192.0.2.1", 4000, 1, 1.7e9, sys_name="r1")
+    items = [Collected(router, item, 1.7e9) for name in BMP_FILES for item in bmplib.iter_file(PCAPS / name)]
+    for got in items:
+        asyncio.run(outputs.write(got))
+    lines = buf.getvalue().splitlines()
+    assert [json.loads(line) for line in lines] == [json.loads(json.dumps(output_to_json(got))) for got in items]
