@@ -28,7 +28,8 @@ settings.load_profile(os.environ.get("BMPLIB_HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 PCAPS = ROOT / "pcaps"
-SHARED = ROOT.parent / "shared"
+#: ../shared, or where BMPLIB_SHARED says (a git worktree's parent has none)
+SHARED = Path(os.environ.get("BMPLIB_SHARED", ROOT.parent / "shared"))
 SHARED_PCAPS = SHARED / "pcaps"
 PUBLIC_PCAPS = SHARED_PCAPS / "public" / "pmacct"
 

@@ -108,7 +108,7 @@ def test_item2_an_unknown_type_must_be_followed_by_a_header() -> None:
 
 
 # -- item 3 -------------------------------------------------------------------
-def _false_headers() -> bytes:
+def false_headers() -> bytes:
     """The two false headers of issue 17 item 3 (from an ADD-PATH capability
     and an Information TLV "global" of a BMP v4 capture), after a BMP v4
     header (the framing error that starts the skip)."""
@@ -119,7 +119,7 @@ def _false_headers() -> bytes:
 
 
 def test_item3_false_headers_without_a_bgp_marker_are_not_taken() -> None:
-    garbage = _false_headers()
+    garbage = false_headers()
     data = INITIATION + garbage + INITIATION
     items = fed_whole_and_bytewise(data, resync=True)
     assert summary(items) == [
@@ -136,7 +136,7 @@ def test_item3_real_messages_after_garbage_are_found() -> None:
     msgs = every[:40] + list({m[5]: m for m in every}.values())
     assert {m[5] for m in msgs} == {0, 1, 2, 3, 4, 6}
     for m in msgs:
-        data = INITIATION + _false_headers() + m
+        data = INITIATION + false_headers() + m
         items = items_of(data, resync=True)
         assert items[-1].offset == len(data) - len(m), m[:7].hex()
         assert not isinstance(items[-1], (SkippedBytes, ErrorRecord))
