@@ -24,7 +24,15 @@ from bmplib.bmp.messages import BMPMessage, PeerDown, PeerUp, decode_message
 from bmplib.errors import DecodeError, FramingError, InternalDecodeError
 from bmplib.session import SessionTable
 
-__all__ = ["BMPDecoder", "DEFAULT_MAX_MESSAGE_LENGTH", "ErrorRecord", "SkippedBytes", "StreamItem"]
+__all__ = [
+    "BMPDecoder",
+    "DEFAULT_MAX_MESSAGE_LENGTH",
+    "ErrorRecord",
+    "SkippedBytes",
+    "StreamItem",
+    "framing_problem",
+    "resync_candidate",
+]
 
 #: The largest BMP message accepted by default.  A Peer Up with two extended
 #: OPENs and TLVs, or a Route Monitoring with an extended (RFC 8654) UPDATE,
