@@ -38,6 +38,7 @@ class SAFI(enum.IntEnum):
     MPLS_LABEL = 4  # RFC 8277
     MCAST_VPN = 5  # RFC 6514
     VPLS = 65  # RFC 4761
+    MDT = 66  # RFC 6037
     EVPN = 70  # RFC 7432
     BGP_LS = 71
     SR_TE_POLICY = 73
@@ -110,6 +111,22 @@ _FAMILY_NAMES = {
     (2, 133): "ipv6-flowspec",
     (16388, 71): "bgp-ls",
 }
+
+
+# FlowSpec VPN / L2VPN, VPLS, MDT, MVPN, RTC for AFI 2 (bmplib.nlri.flowspec, vpls, mdt, mvpn, rtc)
+_FAMILY_NAMES.update(
+    {
+        (1, 134): "ipv4-flowspec-vpn",
+        (2, 134): "ipv6-flowspec-vpn",
+        (25, 134): "l2vpn-flowspec",
+        (25, 65): "vpls",
+        (1, 66): "ipv4-mdt",
+        (2, 66): "ipv6-mdt",
+        (1, 5): "ipv4-mvpn",
+        (2, 5): "ipv6-mvpn",
+        (2, 132): "ipv6-rtc",
+    }
+)
 
 
 def family_name(afi: int, safi: int) -> str:

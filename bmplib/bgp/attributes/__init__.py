@@ -33,8 +33,8 @@ other      (kept raw)                            :class:`UnknownAttribute`
 """
 
 # the attributes and extended communities of the VPN / EVPN families register
-# themselves on import (PMSI_TUNNEL 22, BGP Prefix-SID 40, EVPN communities)
-from bmplib.bgp.attributes import evpn_communities, pmsi_tunnel, prefix_sid  # noqa: F401
+# themselves on import (PMSI_TUNNEL 22, BGP Prefix-SID 40, EVPN and FlowSpec communities)
+from bmplib.bgp.attributes import evpn_communities, flowspec_communities, pmsi_tunnel, prefix_sid  # noqa: F401
 from bmplib.bgp.attributes.aspath import (
     AS_TRANS,
     Aggregator,
@@ -78,6 +78,7 @@ from bmplib.bgp.attributes.extended_communities import (
     IPv6ExtendedCommunities,
     IPv6ExtendedCommunity,
     LinkBandwidth,
+    Redirect,
     RouteOrigin,
     RouteTarget,
     TunnelType,
@@ -120,6 +121,7 @@ __all__ = [
     "OriginType",
     "OriginatorID",
     "Problem",
+    "Redirect",
     "RouteOrigin",
     "RouteTarget",
     "SegmentType",
