@@ -27,7 +27,15 @@ from bmplib.errors import DecodeError, FramingError, InternalDecodeError
 from bmplib.proxy import ProxyHeader, decode_proxy_header
 from bmplib.session import SessionTable
 
-__all__ = ["BMPDecoder", "DEFAULT_MAX_MESSAGE_LENGTH", "ErrorRecord", "SkippedBytes", "StreamItem"]
+__all__ = [
+    "BMPDecoder",
+    "DEFAULT_MAX_MESSAGE_LENGTH",
+    "ErrorRecord",
+    "SkippedBytes",
+    "StreamItem",
+    "framing_problem",
+    "resync_candidate",
+]
 
 #: The largest BMP message accepted by default.  A Peer Up with two extended
 #: OPENs and TLVs, or a Route Monitoring with an extended (RFC 8654) UPDATE,
@@ -116,15 +124,17 @@ def resync_candidate(buf: bytes | bytearray, pos: int, max_length: int, ended: b
     than framing does, for resynchronising (RFC 7854 section 4).
 
     A candidate must frame (:func:`framing_problem`), and what its type
-    says must be there: the BGP marker (16 all-ones octets, RFC 4271 section 4.1) where a BGP PDU starts
-    -- the UPDATE of a Route Monitoring message (with a BGP length that fits
-    the message), the sent OPEN of a Peer Up, the NOTIFICATION of a Peer
-    Down with reason 1 or 3, a BGP Message TLV of Route Mirroring; a
-    statistics count the message can hold; Information TLVs that fill an
-    Initiation or Termination message exactly; a per-peer message without a
-    BGP PDU must have a peer type of the registry (0-3).  A message type
-    RFC 7854 does not define is judged by its header alone, so it must also
-    be followed by a header that frames (or end where the data ends).
+    says must be there: the BGP marker (16 all-ones octets, RFC 4271
+    section 4.1) where a BGP PDU starts -- the UPDATE of a Route Monitoring
+    message (with a BGP length that fits the message), the sent OPEN of a
+    Peer Up, a BGP Message TLV first in Route Mirroring; a statistics count
+    the message can hold; Information TLVs that fill an Initiation or
+    Termination message exactly.  A per-peer message without such a PDU
+    (Statistics Report; Peer Down, whose NOTIFICATION is not always one;
+    Route Mirroring of other TLVs) must have a peer type of the registry
+    (0-3).  A message type RFC 7854 does not define is judged by its header
+    alone, so it must also be followed by a header that frames (or end
+    where the data ends).
 
     Returns ``None`` when the verdict needs octets that have not arrived yet
     (never when *ended*: no octet follows *buf*), so the verdict never
@@ -154,8 +164,8 @@ def resync_candidate(buf: bytes | bytearray, pos: int, max_length: int, ended: b
         return buf[at : at + 16] == _MARKER and 19 <= bgp_length <= length - _PDU_AT_ROUTE_MONITORING
     if msg_type == 1:  # Statistics Report: each TLV takes at least 4 octets
         return known_peer and _U32.unpack_from(buf, pos + 48)[0] * 4 <= length - 52
-    if msg_type == 2:  # Peer Down: reasons 1 and 3 carry a NOTIFICATION
-        return known_peer if need == 49 else buf[pos + 49 : pos + 65] == _MARKER
+    if msg_type == 2:  # Peer Down: reasons 1 and 3 carry a NOTIFICATION (some exporters send other octets)
+        return known_peer or (need == 65 and buf[pos + 49 : pos + 65] == _MARKER)
     if msg_type == 3:  # Peer Up: the sent OPEN
         at = pos + _PDU_AT_PEER_UP
         return buf[at : at + 16] == _MARKER and buf[at + 18] == 1

@@ -23,6 +23,7 @@ cdef object _retry_prefixes
 cdef object _check_mandatory
 cdef object _pure_decode_update
 cdef object _dec_mp_reach
+cdef dict _NH_LENGTHS
 cdef object _dec_mp_unreach
 cdef object _dec_ext
 cdef object _dec_rt
@@ -55,7 +56,7 @@ cdef int _init_update() except -1:
     this extension while they load)."""
     global _upd_ready, _FASTL, _REG, _EXTREG, _CODECS, _INET_CODECS, _INET_FAMILIES, _SEGTYPES, _TUNNELS
     global _ORIGINS, _V4U, _generic, _problem, _retry_prefixes, _check_mandatory, _pure_decode_update
-    global _dec_mp_reach, _dec_mp_unreach, _dec_ext, _dec_rt, _dec_ro, _dec_encap
+    global _dec_mp_reach, _dec_mp_unreach, _dec_ext, _dec_rt, _dec_ro, _dec_encap, _NH_LENGTHS
     global _ATTRIBUTE_DISCARD, _SESSION_RESET
     global _Update, _Prefix, _Origin, _ASPath, _Segment, _NextHop, _MED, _LocalPref, _Communities, _Large
     global _ExtCommunities, _ExtCommunity, _RouteTarget, _RouteOrigin, _Encapsulation, _MPReach, _MPNextHop
@@ -83,6 +84,7 @@ cdef int _init_update() except -1:
     _check_mandatory = upd.check_mandatory
     _pure_decode_update = _impl.pure("decode_update")
     _dec_mp_reach = mp.decode_mp_reach
+    _NH_LENGTHS = mp.NEXT_HOP_LENGTHS
     _dec_mp_unreach = mp.decode_mp_unreach
     _dec_ext = ec.decode_extended_communities
     _dec_rt = ec._decode_rt  # TODO(issue #13 B): see above
@@ -254,6 +256,9 @@ cdef object _mp_reach(bytes buf, const unsigned char* b, Py_ssize_t pos, Py_ssiz
     cdef Py_ssize_t nh_end = pos + 4 + b[pos + 3]
     if nh_end >= end:
         return None
+    allowed = _NH_LENGTHS.get((afi, safi))
+    if allowed is not None and b[pos + 3] not in <frozenset>allowed:
+        return None  # RFC 7606 section 7.11: the pure decoder reports it
     nlri = _mp_nlri(buf, b, nh_end + 1, end, afi, safi, ctx)
     if nlri is None:
         return None

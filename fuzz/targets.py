@@ -47,7 +47,9 @@ def target_decode(data: bytes) -> None:
 
 def target_stream(data: bytes) -> None:
     """``BMPDecoder(resync=True)`` fed in chunks whose sizes come from the
-    input's first octet; every input octet must be accounted for."""
+    input's first octet: every input octet is accounted for at every moment
+    (the items so far, in order and without a hole, plus ``pending``), and
+    the items are those of the same octets fed at once."""
     if not data:
         return
     step = data[0] + 1
@@ -55,22 +57,34 @@ def target_stream(data: bytes) -> None:
     dec = bmplib.BMPDecoder(resync=True, max_message_length=1 << 16)
     covered = 0
     items = []
-    for i in range(0, len(body), step):
-        dec.feed(body[i : i + step])
-        items.extend(dec)
-    dec.close()
-    items.extend(dec)
-    for it in items:
+
+    def account(it: object) -> None:
+        nonlocal covered
+        assert getattr(it, "offset", None) == covered, (it, covered)
         if isinstance(it, ErrorRecord):
             _check(it.error, it.data)
             covered += len(it.data)
         elif isinstance(it, SkippedBytes):
             covered += len(it.data)
         else:
-            wire = it.encode()
-            assert body[it.offset : it.offset + len(wire)] == wire
+            wire = it.encode()  # type: ignore[attr-defined]
+            assert body[it.offset : it.offset + len(wire)] == wire  # type: ignore[attr-defined]
             covered += len(wire)
+        items.append(it)
+
+    for i in range(0, len(body), step):
+        dec.feed(body[i : i + step])
+        for it in dec:
+            account(it)
+            assert dec.offset == covered and len(dec.pending) == min(i + step, len(body)) - covered
+    dec.close()
+    for it in dec:
+        account(it)
     assert covered == len(body), (covered, len(body))
+    whole = bmplib.BMPDecoder(resync=True, max_message_length=1 << 16)
+    whole.feed(body)
+    whole.close()
+    assert list(whole) == items, "the items depend on how the input was cut"
 
 
 def context_from(octet: int) -> DecodeContext:

@@ -108,7 +108,7 @@ def test_item2_an_unknown_type_must_be_followed_by_a_header() -> None:
 
 
 # -- item 3 -------------------------------------------------------------------
-def _false_headers() -> bytes:
+def false_headers() -> bytes:
     """The two false headers of issue 17 item 3 (from an ADD-PATH capability
     and an Information TLV "global" of a BMP v4 capture), after a header of
     an unknown BMP version (the framing error that starts the skip; version
@@ -120,7 +120,7 @@ def _false_headers() -> bytes:
 
 
 def test_item3_false_headers_without_a_bgp_marker_are_not_taken() -> None:
-    garbage = _false_headers()
+    garbage = false_headers()
     data = INITIATION + garbage + INITIATION
     items = fed_whole_and_bytewise(data, resync=True)
     assert summary(items) == [
@@ -137,7 +137,7 @@ def test_item3_real_messages_after_garbage_are_found() -> None:
     msgs = every[:40] + list({m[5]: m for m in every}.values())
     assert {m[5] for m in msgs} == {0, 1, 2, 3, 4, 6}
     for m in msgs:
-        data = INITIATION + _false_headers() + m
+        data = INITIATION + false_headers() + m
         items = items_of(data, resync=True)
         assert items[-1].offset == len(data) - len(m), m[:7].hex()
         assert not isinstance(items[-1], (SkippedBytes, ErrorRecord))
@@ -267,9 +267,16 @@ def test_property_items_plus_pending_is_what_was_fed(stream: bytes, data: st.Dat
 def test_property_every_well_formed_message_is_a_resync_candidate(msg: Any) -> None:
     """The stricter resync test never refuses a message the decoder reads,
     but for a per-peer message with a peer type IANA has not assigned and
-    no BGP PDU (a marker) to judge it by."""
+    no BGP PDU (a marker) to judge it by: a Statistics Report, a Peer Down
+    without NOTIFICATION, a Route Mirroring message whose first TLV is not
+    a BGP Message."""
     wire = bmplib.encode(msg)
-    want = not (wire[5] in (1, 2, 6) and wire[6] > 3 and _MARKER not in wire[48:])
+    marker = {
+        1: False,
+        2: wire[48:49] in (b"\x01", b"\x03") and wire[49:65] == _MARKER,
+        6: wire[48:50] == b"\0\0" and wire[52:68] == _MARKER,
+    }
+    want = not (wire[5] in marker and wire[6] > 3 and not marker[wire[5]])
     assert resync_candidate(wire, 0, DEFAULT_MAX_MESSAGE_LENGTH, True) is want
     assert resync_candidate(wire + INITIATION, 0, DEFAULT_MAX_MESSAGE_LENGTH, False) is want
 

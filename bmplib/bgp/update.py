@@ -237,6 +237,23 @@ class Update:
         return routes
 
     @property
+    def announced_as_sent(self) -> list[Any]:
+        """Every route the message announces on the wire (the NLRI field, then
+        MP_REACH_NLRI's), RFC 7606 *not* applied: what the router reported,
+        also when :attr:`announced` is empty because of treat-as-withdraw."""
+        mp = self.mp_reach
+        return self.nlri if mp is None else self.nlri + mp.nlri
+
+    @property
+    def treated_as_withdrawn(self) -> list[Any]:
+        """The announced routes RFC 7606 turns into withdrawals (listed in
+        :attr:`withdrawn`, not in :attr:`announced`); :attr:`problems` says
+        why.  Empty unless :attr:`treat_as_withdraw`."""
+        if self.problems and self.treat_as_withdraw:
+            return self.announced_as_sent
+        return []
+
+    @property
     def treat_as_withdraw(self) -> bool:
         """RFC 7606 would treat the announced routes as withdrawn (a problem
         classified treat-as-withdraw, or worse, session-reset)."""

@@ -43,7 +43,15 @@ from bmplib.capture.link import TCPSegment, address_text, parse_frame
 from bmplib.capture.tcp import DEFAULT_MAX_OUT_OF_ORDER, Chunk, TCPStream
 from bmplib.errors import CaptureError
 from bmplib.session import SessionTable
-from bmplib.stream import DEFAULT_MAX_MESSAGE_LENGTH, BMPDecoder, ErrorRecord, SkippedBytes, StreamItem
+from bmplib.stream import (
+    DEFAULT_MAX_MESSAGE_LENGTH,
+    BMPDecoder,
+    ErrorRecord,
+    SkippedBytes,
+    StreamItem,
+    framing_problem,
+    resync_candidate,
+)
 
 __all__ = [
     "CaptureDecoder",
@@ -78,6 +86,7 @@ _REASON_START = "the stream does not start with a BMP header"
 _REASON_GAP = "resynchronising after a gap in the capture"
 _REASON_CUT = "message cut by a gap in the capture"
 _REASON_END = "the capture ends inside a message"
+_REASON_CONFLICT = "retransmitted octets differ from those already decoded (the first copy is kept)"
 
 
 def plausible_header(buf: bytes | bytearray, pos: int, max_length: int) -> bool:
@@ -263,7 +272,6 @@ class _Direction:
         "isn",
         "known",
         "scan",
-        "scanned",
         "sessions",
         "state",
         "stream",
@@ -290,7 +298,6 @@ class _Direction:
         self.sync_start = 0
         self.sync_reason = _REASON_MIDSTREAM
         self.scan = 0
-        self.scanned = 0
         self.fin = False
         self.isn: int | None = None
 
@@ -359,8 +366,9 @@ class CaptureDecoder:
         flags = seg.flags
         payload = seg.payload
         if flags & _SYN:
-            if d is not None and d.stream.syn and d.isn == seg.seq:
-                # a retransmitted SYN
+            if d is not None and d.stream.syn and d.isn == seg.seq and d.stream.pos <= len(payload):
+                # a retransmitted SYN (once data has followed it, a SYN with the
+                # same initial sequence number starts a new connection)
                 d.stream.duplicate_bytes += len(payload)
                 return out
             if d is not None and d.state != _CLOSED:
@@ -392,6 +400,8 @@ class CaptureDecoder:
                 chunks = d.stream.add(seg.seq, payload, seg.missing)
                 if chunks:
                     self._process(d, chunks, timestamp_ns, out)
+                if d.stream.conflicts:
+                    self._conflicts(d, timestamp_ns, out)
         if flags & (_FIN | _RST) and d.state != _CLOSED:
             d.fin = True
             if flags & _RST or not d.stream.buffered:
@@ -433,6 +443,8 @@ class CaptureDecoder:
         chunks = d.stream.flush()
         if chunks:
             self._process(d, chunks, ts, out)
+        if d.stream.conflicts:
+            self._conflicts(d, ts, out)
         if d.state in (_DETECT, _SYNC):
             self._sync(d, ts, out, True, True)
         if d.state == _BMP:
@@ -524,9 +536,28 @@ class CaptureDecoder:
         d.scan = 0
         d.anchored = False
 
+    def _conflicts(self, d: _Direction, ts: int, out: list[CapturedItem]) -> None:
+        """Report the retransmitted copies that differ from the octets
+        already delivered (the stream keeps the first copy) as gaps: their
+        octets are not in the output."""
+        conflicts = d.stream.conflicts
+        d.stream.conflicts = []
+        if not d.known or d.state == _IGNORE:
+            return
+        info = self._info(d, ts)
+        for off, length in conflicts:
+            info.gaps += 1
+            info.gap_bytes += length
+            out.append(CapturedItem(StreamGap(off, length, _REASON_CONFLICT), d.flow, d.connection, ts))
+
     def _skip(self, d: _Direction, n: int, ts: int, out: list[CapturedItem]) -> None:
         """Report the first *n* octets of the sync buffer as skipped."""
         buf = d.sync_buf
+        if d.sync_reason in (_REASON_START, _REASON_MIDSTREAM) and n >= COMMON_HEADER_LENGTH and buf[0] == 4:
+            # a BMP version 4 header where the skip starts: say what the stream is
+            problem = framing_problem(buf, 0, self.max_message_length)
+            if problem is not None:
+                d.sync_reason = problem
         info = self._info(d, ts)
         item = SkippedBytes(d.sync_start, bytes(buf[:n]), d.sync_reason)
         info.skipped_bytes += n
@@ -569,18 +600,17 @@ class CaptureDecoder:
                 else:
                     wait = True
                 break
-            if plausible_header(buf, p, max_len):
+            verdict = resync_candidate(buf, p, max_len, ended)
+            if verdict:
                 nxt = p + COMMON_HEADER.unpack_from(buf, p)[1]
-                if n >= nxt + COMMON_HEADER_LENGTH:
-                    if plausible_header(buf, nxt, max_len):
-                        found = True
-                        break
-                elif ended:
+                # the message that follows must be plausible too (or the data end)
+                verdict = True if ended and n <= nxt else resync_candidate(buf, nxt, max_len, ended)
+                if verdict:
                     found = True
                     break
-                else:  # wait for the header that follows
-                    wait = True
-                    break
+            if verdict is None:  # wait for the octets that decide
+                wait = True
+                break
             if d.anchored:
                 break
             p += 1
@@ -588,19 +618,13 @@ class CaptureDecoder:
             self._start(d, p, ts, out)
             return
         if not d.known:
-            if d.scanned + p > self.detect_window or (not wait and (d.anchored or final)):
+            if p > self.detect_window or (not wait and (d.anchored or final)):
                 d.state = _IGNORE
                 d.sync_buf = bytearray()
                 d.sync_marks = []
                 self.stats.other_streams += 1
-            elif wait:
+            else:  # nothing starts before p; its octets stay, to be reported as skipped if it is BMP
                 d.scan = p
-            else:  # nothing can start before p: forget it
-                d.scanned += p
-                d.sync_start += p
-                del buf[:p]
-                d.sync_marks = [(e - p, t) for e, t in d.sync_marks if e > p]
-                d.scan = 0
             return
         if wait:
             d.scan = p

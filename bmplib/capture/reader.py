@@ -76,18 +76,26 @@ class _Buffer:
         self.eof = False
 
     def ensure(self, n: int) -> bool:
-        """Make *n* octets available at ``pos``; ``False`` at end of file."""
-        while len(self.buf) - self.pos < n:
-            if self.eof:
-                return False
-            chunk = self.fh.read(max(_CHUNK, n))
+        """Make *n* octets available at ``pos``; ``False`` at end of file.
+        Reads at most ``_CHUNK`` octets at a time, so what it holds is bounded
+        by what the file has, whatever length a damaged record claims."""
+        have = len(self.buf) - self.pos
+        if have >= n:
+            return True
+        if self.eof:
+            return False
+        parts = [self.buf[self.pos :]]
+        while have < n:
+            chunk = self.fh.read(_CHUNK)
             if not chunk:
                 self.eof = True
-                continue
-            self.base += self.pos
-            self.buf = self.buf[self.pos :] + chunk
-            self.pos = 0
-        return True
+                break
+            parts.append(chunk)
+            have += len(chunk)
+        self.base += self.pos
+        self.buf = b"".join(parts)
+        self.pos = 0
+        return have >= n
 
     @property
     def offset(self) -> int:

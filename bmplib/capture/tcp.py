@@ -9,6 +9,12 @@ a stream may wrap around; the offsets are plain integers and never wrap.
 
 * a retransmission or duplicate (all its octets already delivered) is dropped;
 * an overlap delivers only the new octets (the first copy of an octet wins);
+* a retransmitted copy whose octets differ from the first copy (a connection
+  reused with the same initial sequence number, a broken middlebox) is a
+  *conflict*: the first copy is kept, and the span of the later copy is
+  recorded in :attr:`TCPStream.conflicts` for the caller to report (the
+  octets delivered in the last ``check_window`` octets of the stream are kept
+  to compare against; older ones cannot be checked);
 * a segment ahead of the next expected octet waits in an out-of-order buffer
   of at most ``max_out_of_order`` octets;
 * when that buffer overflows, or the connection ends with octets still
@@ -22,12 +28,15 @@ data and ``(offset, int)`` for a gap of that many octets.
 from __future__ import annotations
 
 import heapq
+from collections import deque
 from typing import Union
 
-__all__ = ["Chunk", "DEFAULT_MAX_OUT_OF_ORDER", "TCPStream"]
+__all__ = ["Chunk", "DEFAULT_CHECK_WINDOW", "DEFAULT_MAX_OUT_OF_ORDER", "TCPStream"]
 
 #: The default bound of the out-of-order buffer, per direction.
 DEFAULT_MAX_OUT_OF_ORDER = 8 << 20
+#: How many of the last delivered octets are kept to check retransmissions against.
+DEFAULT_CHECK_WINDOW = 1 << 20
 
 _MASK = 0xFFFFFFFF
 _HALF = 1 << 31
@@ -46,12 +55,20 @@ class TCPStream:
     :ivar duplicate_bytes: octets dropped as retransmissions / overlaps.
     :ivar out_of_order: segments that arrived ahead of a hole.
     :ivar gap_bytes: octets reported missing.
+    :ivar conflicts: ``(offset, length)`` of each retransmitted copy whose
+        octets differ from those delivered (the caller takes them out).
+    :ivar conflict_bytes: octets of those copies.
     """
 
     __slots__ = (
         "_heap",
+        "_kept",
+        "_kept_bytes",
         "_ooo",
         "_syn_data",
+        "check_window",
+        "conflict_bytes",
+        "conflicts",
         "duplicate_bytes",
         "gap_bytes",
         "max_out_of_order",
@@ -62,8 +79,16 @@ class TCPStream:
         "syn",
     )
 
-    def __init__(self, max_out_of_order: int = DEFAULT_MAX_OUT_OF_ORDER) -> None:
+    def __init__(
+        self, max_out_of_order: int = DEFAULT_MAX_OUT_OF_ORDER, check_window: int = DEFAULT_CHECK_WINDOW
+    ) -> None:
         self.max_out_of_order = max_out_of_order
+        self.check_window = check_window
+        #: the last delivered chunks, (offset, octets), at most check_window octets
+        self._kept: deque[tuple[int, bytes]] = deque()
+        self._kept_bytes = 0
+        self.conflicts: list[tuple[int, int]] = []
+        self.conflict_bytes = 0
         self.nxt: int | None = None
         self.pos = 0
         self.syn = False
@@ -112,6 +137,7 @@ class TCPStream:
         if d >= _HALF:  # starts before the next expected octet
             back = _WRAP - d
             n = len(payload)
+            self._check(self.pos - back, payload[:back])
             if back >= n:
                 self.duplicate_bytes += n
                 return []
@@ -124,12 +150,16 @@ class TCPStream:
             heapq.heappush(self._heap, off)
             self._ooo[off] = payload
             self.ooo_bytes += len(payload)
-        elif len(payload) > len(old):
-            self._ooo[off] = payload
-            self.ooo_bytes += len(payload) - len(old)
-            self.duplicate_bytes += len(old)
         else:
-            self.duplicate_bytes += len(payload)
+            common = min(len(old), len(payload))
+            if old[:common] != payload[:common]:
+                self._conflict(off, common)
+            if len(payload) > len(old):
+                self._ooo[off] = old + payload[common:]
+                self.ooo_bytes += len(payload) - len(old)
+                self.duplicate_bytes += len(old)
+            else:
+                self.duplicate_bytes += len(payload)
         self.out_of_order += 1
         out: list[Chunk] = []
         while self.ooo_bytes > self.max_out_of_order:
@@ -145,9 +175,35 @@ class TCPStream:
         return out
 
     # -- internals --------------------------------------------------------
+    def _keep(self, off: int, data: bytes) -> None:
+        """Remember delivered octets (the last check_window of them)."""
+        kept = self._kept
+        kept.append((off, data))
+        self._kept_bytes += len(data)
+        while kept and self._kept_bytes - len(kept[0][1]) >= self.check_window:
+            self._kept_bytes -= len(kept.popleft()[1])
+
+    def _check(self, off: int, data: bytes) -> None:
+        """A copy of delivered octets at stream offset *off*: record a
+        conflict when it differs from the octets delivered there."""
+        end = off + len(data)
+        for koff, kdata in reversed(self._kept):
+            kend = koff + len(kdata)
+            if kend <= off:
+                break
+            lo, hi = max(off, koff), min(end, kend)
+            if lo < hi and data[lo - off : hi - off] != kdata[lo - koff : hi - koff]:
+                self._conflict(off, len(data))
+                return
+
+    def _conflict(self, off: int, length: int) -> None:
+        self.conflicts.append((off, length))
+        self.conflict_bytes += length
+
     def _deliver(self, payload: bytes, out: list[Chunk], missing: int) -> list[Chunk]:
         n = len(payload)
         if n:
+            self._keep(self.pos, payload)
             out.append((self.pos, payload))
             self.pos += n
             self.nxt = ((self.nxt or 0) + n) & _MASK
@@ -171,10 +227,13 @@ class TCPStream:
             pos = self.pos
             if end <= pos:
                 self.duplicate_bytes += len(data)
+                self._check(off, data)
                 continue
             if off < pos:
                 self.duplicate_bytes += pos - off
+                self._check(off, data[: pos - off])
                 data = data[pos - off :]
+            self._keep(pos, data)
             out.append((pos, data))
             self.pos = end
             self.nxt = ((self.nxt or 0) + len(data)) & _MASK

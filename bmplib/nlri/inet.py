@@ -5,7 +5,10 @@ A prefix is ``length`` (bits) followed by ``ceil(length / 8)`` octets.  The
 model, :class:`InetPrefix`, keeps those octets as they were on the wire
 (``packed``), so building one costs a slice and it always re-encodes exactly;
 the text form (``10.0.0.0/24``, ``2001:db8::/32``) and the :mod:`ipaddress`
-network are derived on access.
+network are derived on access.  Bits beyond the prefix length ("host bits",
+which RFC 4271 section 4.3 calls irrelevant trailing bits) are kept in
+``packed`` but masked in the text, so the text is always a valid CIDR
+prefix; ``host_bits`` says whether there were any.
 
 Route objects of every family follow one convention, which
 :class:`~bmplib.bgp.update.Update` views rely on and which other family
@@ -39,6 +42,7 @@ __all__ = [
     "InetCodec",
     "InetPrefix",
     "decode_inet_prefixes",
+    "mask_prefix",
 ]
 
 IPV4_UNICAST = Family(1, 1)
@@ -53,6 +57,22 @@ _ADDR_LEN = {1: 4, 2: 16}
 _FAMILIES: dict[tuple[int, int], tuple[int, int]] = {
     f: f for f in (IPV4_UNICAST, IPV4_MULTICAST, IPV6_UNICAST, IPV6_MULTICAST)
 }
+
+
+def mask_prefix(packed: bytes, length: int) -> bytes:
+    """The ``ceil(length / 8)`` octets of *packed* with the bits beyond
+    *length* cleared (RFC 4271 section 4.3: trailing bits are irrelevant)."""
+    n = (length + 7) >> 3
+    rem = length & 7
+    if len(packed) < n:
+        return packed
+    if not rem:
+        return packed if len(packed) == n else packed[:n]
+    last = packed[n - 1]
+    keep = (0xFF << (8 - rem)) & 0xFF
+    if not last & ~keep and len(packed) == n:
+        return packed
+    return packed[: n - 1] + bytes((last & keep,))
 
 
 @dataclass(slots=True, repr=False)
@@ -93,10 +113,17 @@ class InetPrefix:
 
     @property
     def address(self) -> str:
-        """The network address text (``10.0.0.0``)."""
+        """The network address text (``10.0.0.0``), host bits cleared."""
         afi = self.family[0]
         full = _ADDR_LEN.get(afi, 16)
-        return socket.inet_ntop(_AF.get(afi, socket.AF_INET6), self.packed[:full].ljust(full, b"\0"))
+        packed = mask_prefix(self.packed, self.length)
+        return socket.inet_ntop(_AF.get(afi, socket.AF_INET6), packed[:full].ljust(full, b"\0"))
+
+    @property
+    def host_bits(self) -> bool:
+        """The NLRI had bits set beyond the prefix length (kept in
+        ``packed`` and by :meth:`encode`, cleared in the text)."""
+        return mask_prefix(self.packed, self.length) != self.packed
 
     @property
     def prefix(self) -> str:
@@ -105,8 +132,8 @@ class InetPrefix:
 
     @property
     def network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-        """The prefix as an :mod:`ipaddress` network (host bits ignored)."""
-        return ipaddress.ip_network(self.prefix, strict=False)
+        """The prefix as an :mod:`ipaddress` network (host bits cleared)."""
+        return ipaddress.ip_network(self.prefix)
 
     def __str__(self) -> str:
         return self.prefix
@@ -119,7 +146,10 @@ class InetPrefix:
         return hash((self.family, self.length, self.packed, self.path_id))
 
     def __json__(self) -> dict[str, Any]:
-        return {"family": family_name(*self.family), "prefix": self.prefix, "path_id": self.path_id}
+        out = {"family": family_name(*self.family), "prefix": self.prefix, "path_id": self.path_id}
+        if self.host_bits:
+            out["host_bits"] = True
+        return out
 
     def encode(self) -> bytes:
         """The NLRI octets: [path id (4)] + length (1) + prefix octets."""

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bmplib.errors import EncodeError, NLRIDecodeError
+from bmplib.nlri.inet import mask_prefix
 from bmplib.nlri.labels import decode_label_stack, encode_label_stack, label_values
 from bmplib.nlri.rd import RouteDistinguisher
 from bmplib.nlri.registry import Family, family_name, register
@@ -46,7 +47,10 @@ _ADDR_LEN = {1: 4, 2: 16}
 _AF = {1: socket.AF_INET, 2: socket.AF_INET6}
 
 
-def prefix_address(family: tuple[int, int], packed: bytes) -> str:
+def prefix_address(family: tuple[int, int], packed: bytes, length: int | None = None) -> str:
+    """The address text of a prefix's octets (with *length*: host bits cleared)."""
+    if length is not None:
+        packed = mask_prefix(packed, length)
     full = _ADDR_LEN.get(family[0], 16)
     return socket.inet_ntop(_AF.get(family[0], socket.AF_INET6), packed[:full].ljust(full, b"\0"))
 
@@ -121,8 +125,14 @@ class LabeledRouteViews:
 
     @property
     def address(self) -> str:
-        """The network address text (``10.0.0.0``)."""
-        return prefix_address(self.family, self.packed)
+        """The network address text (``10.0.0.0``), host bits cleared."""
+        return prefix_address(self.family, self.packed, self.length)
+
+    @property
+    def host_bits(self) -> bool:
+        """The NLRI had bits set beyond the prefix length (kept in
+        ``packed`` and by ``encode()``, cleared in the text)."""
+        return mask_prefix(self.packed, self.length) != self.packed
 
     @property
     def prefix(self) -> str:
@@ -131,8 +141,8 @@ class LabeledRouteViews:
 
     @property
     def network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-        """The prefix as an :mod:`ipaddress` network (host bits ignored)."""
-        return ipaddress.ip_network(self.prefix, strict=False)
+        """The prefix as an :mod:`ipaddress` network (host bits cleared)."""
+        return ipaddress.ip_network(self.prefix)
 
 
 @dataclass(slots=True, repr=False)
@@ -179,12 +189,15 @@ class LabeledPrefix(LabeledRouteViews):
         return hash((self.family, self.length, self.packed, self.label_stack, self.path_id))
 
     def __json__(self) -> dict[str, Any]:
-        return {
+        out = {
             "family": family_name(*self.family),
             "prefix": self.prefix,
             "labels": list(self.labels),
             "path_id": self.path_id,
         }
+        if self.host_bits:
+            out["host_bits"] = True
+        return out
 
     def encode(self) -> bytes:
         """The NLRI octets: [path id (4)] + length (1) + labels + prefix."""

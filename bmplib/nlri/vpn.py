@@ -83,13 +83,16 @@ class VPNPrefix(LabeledRouteViews):
         return hash((self.family, self.length, self.packed, self.label_stack, self.rd, self.path_id))
 
     def __json__(self) -> dict[str, Any]:
-        return {
+        out = {
             "family": family_name(*self.family),
             "rd": str(self.rd),
             "prefix": self.prefix,
             "labels": list(self.labels),
             "path_id": self.path_id,
         }
+        if self.host_bits:
+            out["host_bits"] = True
+        return out
 
     def encode(self) -> bytes:
         """The NLRI octets: [path id (4)] + length (1) + labels + RD + prefix."""

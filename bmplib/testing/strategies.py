@@ -92,6 +92,7 @@ from bmplib.bgp.attributes.evpn_communities import (
 )
 from bmplib.bgp.attributes.extended_communities import _EXT_REGISTRY, Redirect, TunnelType
 from bmplib.bgp.attributes.flowspec_communities import TrafficAction, TrafficMarking, TrafficRate
+from bmplib.bgp.attributes.mp import NEXT_HOP_LENGTHS
 from bmplib.bgp.attributes.pmsi_tunnel import PMSITunnel, PMSITunnelType
 from bmplib.bgp.attributes.prefix_sid import (
     LabelIndexTLV,
@@ -795,7 +796,13 @@ def path_attributes(ctx: DecodeContext | None = None) -> st.SearchStrategy[Any]:
     )
 
 
-def _next_hops() -> st.SearchStrategy[MPNextHop]:
+def _next_hops(family: tuple[int, int]) -> st.SearchStrategy[MPNextHop]:
+    """Next hops of the lengths the family may have (NEXT_HOP_LENGTHS; any
+    length for a family without a rule)."""
+    lengths = NEXT_HOP_LENGTHS.get(family)
+    if lengths is not None:
+        sized = st.sampled_from(sorted(lengths)).flatmap(lambda n: st.binary(min_size=n, max_size=n))
+        return sized.map(MPNextHop)
     return st.one_of(
         st.sampled_from((4, 16, 32, 12, 24, 48)).flatmap(lambda n: st.binary(min_size=n, max_size=n)),
         st.binary(max_size=40),
@@ -806,7 +813,7 @@ def _next_hops() -> st.SearchStrategy[MPNextHop]:
 def _mp_reach(draw: st.DrawFn, ctx: DecodeContext, family: tuple[int, int] | None = None) -> MPReachNLRI:
     fam = family if family is not None else draw(st.sampled_from(FAMILIES))
     routes = draw(_route_list(fam, ctx))
-    return MPReachNLRI(fam[0], fam[1], draw(_next_hops()), routes, draw(u8))
+    return MPReachNLRI(fam[0], fam[1], draw(_next_hops(fam)), routes, draw(u8))
 
 
 @st.composite

@@ -128,6 +128,32 @@ def test_six_wind_quirks_are_there() -> None:
     assert sum(1 for e in six if e["update"].as_path_guessed) >= 2
 
 
+def test_six_wind_routes_without_next_hop_have_both_readings() -> None:
+    """Issue 17 / docs/quirks.md: the 467 IPv4 routes 6WIND/FRR 8.0.1
+    announces without NEXT_HOP are withdrawals per RFC 7606 (``announced``,
+    ``withdrawn``, ``action``) and, as the router reported them, announcements
+    (``announced_as_sent``, ``treated_as_withdrawn`` with the problem; the
+    JSON's ``nlri`` field)."""
+    shared_or_skip(PUBLIC_PCAPS)
+    routes = 0
+    for n in NAMES:
+        if not n.startswith(SIX_WIND):
+            continue
+        for e in updates(n):
+            u = e["update"]
+            if not any(p.reason == NO_NEXT_HOP for p in u.problems):
+                continue
+            assert u.announced == [] and u.treat_as_withdraw
+            assert u.treated_as_withdrawn == u.announced_as_sent == u.nlri != []
+            assert all(r in u.withdrawn for r in u.nlri)
+            j = bmplib.to_json(u)
+            assert j["announced"] == [] and j["action"] == "treat-as-withdraw"
+            assert [r["prefix"] for r in j["nlri"]] == [str(r) for r in u.nlri]
+            assert [r["prefix"] for r in j["withdrawn"]][-len(u.nlri) :] == [str(r) for r in u.nlri]
+            routes += len(u.nlri)
+    assert routes == 467
+
+
 def path_ids(summary: dict[str, Any]) -> bool:
     routes = summary["nlri"] + summary["withdrawn"]
     for key in ("mp_reach", "mp_unreach"):

@@ -199,3 +199,19 @@ def test_path_id_guess_both_ways() -> None:
     mp = tlv(0x80, 15, struct.pack("!HB", 2, 1) + bytes([64]) + bytes(8))
     u = update(mp, ctx=DecodeContext(addpath=frozenset({(2, 1)})))
     assert u.path_ids_guessed and u.mp_unreach.path_ids_guessed and str(u.withdrawn[0]) == "::/64"
+
+
+def test_routes_as_sent_and_as_rfc_7606_reads_them() -> None:
+    """6WIND/FRR 8.0.1 (docs/quirks.md): classic NLRI without NEXT_HOP.  RFC
+    7606 section 3 d makes them withdrawals; announced_as_sent and
+    treated_as_withdrawn keep the router's reading."""
+    attrs = tlv(0x40, 1, b"\x00") + tlv(0x40, 2, b"\x02\x01\x00\x00\xfd\xe9")
+    u = update(attrs, nlri=bytes([24, 192, 0, 2, 16, 10, 1]))
+    sent = ["192.0.2.0/24", "10.1.0.0/16"]
+    assert u.announced == [] and u.action is not None and u.action.value == "treat-as-withdraw"
+    assert [str(r) for r in u.withdrawn] == sent
+    assert [str(r) for r in u.announced_as_sent] == sent
+    assert [str(r) for r in u.treated_as_withdrawn] == sent
+    # with NEXT_HOP the readings agree and nothing is treated as withdrawn
+    ok = update(attrs + tlv(0x40, 3, bytes([192, 0, 2, 1])), nlri=bytes([24, 192, 0, 2]))
+    assert ok.announced == ok.announced_as_sent != [] and ok.treated_as_withdrawn == []

@@ -8,6 +8,7 @@ import struct
 
 import pytest
 
+import bmplib
 from bmplib.errors import EncodeError, NLRIDecodeError
 from bmplib.nlri.inet import INET_CODEC, InetPrefix, decode_inet_prefixes
 from bmplib.nlri.registry import lookup
@@ -54,10 +55,17 @@ def test_path_identifiers() -> None:
     assert codec.encode(got, True, DecodeContext()) == data
 
 
-def test_host_bits_are_kept() -> None:
+def test_host_bits_are_kept_for_encoding_and_cleared_in_the_text() -> None:
+    """Issue 17 item 8: the text is a valid CIDR prefix (host bits cleared),
+    the octets re-encode exactly, and host_bits says there were some."""
     (p,) = decode_inet_prefixes(bytes([23, 10, 0, 1]), 0, 4, V4)
-    assert str(p) == "10.0.1.0/23" and p.encode() == bytes([23, 10, 0, 1])
-    assert p.network == ipaddress.ip_network("10.0.0.0/23")
+    assert str(p) == "10.0.0.0/23" and p.encode() == bytes([23, 10, 0, 1])
+    assert p.network == ipaddress.ip_network("10.0.0.0/23") == ipaddress.ip_network(str(p))
+    assert p.host_bits and bmplib.to_json(p)["host_bits"] is True
+    (q,) = decode_inet_prefixes(bytes([23, 10, 0, 0]), 0, 4, V4)
+    assert not q.host_bits and "host_bits" not in bmplib.to_json(q)
+    (r,) = decode_inet_prefixes(bytes([65, 0x20, 1, 0xD, 0xB8, 0, 0, 0, 0, 0x7F]), 0, 10, V6)
+    assert str(r) == "2001:db8::/65" and r.host_bits and r.encode()[-1] == 0x7F
 
 
 @pytest.mark.parametrize(

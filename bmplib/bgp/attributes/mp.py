@@ -6,8 +6,9 @@ The NLRI of each (AFI, SAFI) is decoded by the codec registered in
 :class:`~bmplib.nlri.registry.UnknownNLRI`.
 
 RFC 7606 section 7.11 / section 5.3: a malformed MP_REACH or MP_UNREACH
-(including NLRI that do not parse) leads to AFI/SAFI disable for its family,
-or to session reset when not even the AFI/SAFI can be read.
+(including NLRI that do not parse, and a next hop length the family does not
+have, :data:`NEXT_HOP_LENGTHS`) leads to AFI/SAFI disable for its family, or
+to session reset when not even the AFI/SAFI can be read.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from bmplib.nlri.rd import RouteDistinguisher
 from bmplib.nlri.registry import UnknownNLRI, family_name, lookup
 from bmplib.session import DecodeContext
 
-__all__ = ["MPNextHop", "MPReachNLRI", "MPUnreachNLRI"]
+__all__ = ["MPNextHop", "MPReachNLRI", "MPUnreachNLRI", "NEXT_HOP_LENGTHS"]
 
 _HB = struct.Struct("!HB")
 _HBB = struct.Struct("!HBB")
@@ -47,6 +48,33 @@ def _family(afi: int, safi: int) -> tuple[int, int]:
 _inet_ntop = socket.inet_ntop
 _AF_INET = socket.AF_INET
 _AF_INET6 = socket.AF_INET6
+
+
+_V4 = frozenset((4, 16, 32))  # IPv4; IPv6 (+ link-local) per RFC 8950
+_V6 = frozenset((16, 32))  # IPv6 (+ link-local), RFC 2545 section 3
+# RD + IPv4 (RFC 4364 section 4.3.2), RD + IPv6 (+ RD + link-local) (RFC 8950,
+# RFC 4659 section 3.2.1.1); 16: an IPv6 address without RD, as Cisco IOS XR
+# sends it for SRv6 VPN routes (docs/quirks.md)
+_VPN4 = frozenset((12, 16, 24, 48))
+_VPN6 = frozenset((16, 24, 48))
+
+#: The next hop lengths each (AFI, SAFI) may have in MP_REACH_NLRI; another
+#: length is malformed (RFC 7606 section 7.11).  A family not listed here is
+#: not checked (its next hop stays raw octets).
+NEXT_HOP_LENGTHS: dict[tuple[int, int], frozenset[int]] = {
+    (1, 1): _V4,
+    (1, 2): _V4,
+    (2, 1): _V6,
+    (2, 2): _V6,
+    (1, 4): _V4,  # RFC 8277
+    (2, 4): _V6,  # RFC 4798 (IPv4-mapped IPv6 for 6PE), RFC 8277
+    (1, 128): _VPN4,
+    (1, 129): _VPN4,
+    (2, 128): _VPN6,
+    (2, 129): _VPN6,
+    (25, 70): frozenset((4, 16)),  # RFC 7432 section 7: an IPv4 or IPv6 address
+    (1, 132): frozenset((4, 16)),  # RFC 4684 section 4
+}
 
 
 def _ntop(raw: bytes) -> str:
@@ -270,6 +298,18 @@ def decode_mp_reach(buf: bytes, pos: int, end: int, flags: int, ctx: DecodeConte
         raise MalformedAttributeError(
             f"MP_REACH_NLRI next hop length {buf[pos + 3]} overruns the attribute",
             pos,
+            buf[pos:end],
+            ErrorAction.AFI_SAFI_DISABLE,
+            family,
+        )
+    nh_len = buf[pos + 3]
+    allowed = NEXT_HOP_LENGTHS.get(family)
+    if allowed is not None and nh_len not in allowed:
+        # RFC 7606 section 7.11: the NLRI cannot be located reliably
+        raise MalformedAttributeError(
+            f"MP_REACH_NLRI next hop length {nh_len} is not valid for {family_name(afi, safi)} "
+            f"(expected {', '.join(map(str, sorted(allowed)))})",
+            pos + 3,
             buf[pos:end],
             ErrorAction.AFI_SAFI_DISABLE,
             family,
