@@ -3,8 +3,11 @@
 Importing this package registers every family module's codec.
 """
 
+import bmplib.nlri.bgpls
 import bmplib.nlri.evpn
 import bmplib.nlri.inet
 import bmplib.nlri.labeled
+import bmplib.nlri.mup
 import bmplib.nlri.rtc
+import bmplib.nlri.srpolicy
 import bmplib.nlri.vpn  # noqa: F401

@@ -128,6 +128,8 @@ from bmplib.bgp.capabilities import (
     ORFEntry,
     ORFFamily,
     ORFType,
+    PathsLimitCapability,
+    PathsLimitFamily,
     RouteRefreshCapability,
     SendReceive,
     SoftwareVersionCapability,
@@ -193,6 +195,13 @@ from bmplib.nlri.registry import lookup as lookup_codec
 from bmplib.nlri.rtc import RouteTargetMembership
 from bmplib.nlri.vpn import VPNPrefix
 from bmplib.session import DecodeContext, contexts_from_opens
+from bmplib.testing.ls_sr_mup import (
+    LS_SR_MUP_FAMILIES,
+    bgpls_attributes,
+    ls_sr_mup_nlri,
+    mup_extended_communities,
+    tunnel_encapsulations,
+)
 
 __all__ = [
     "FAMILIES",
@@ -245,7 +254,8 @@ FAMILIES: tuple[tuple[int, int], ...] = (
     (2, 129),
     (25, 70),
     (1, 132),
-    (16388, 71),  # BGP-LS: no codec, kept as UnknownNLRI
+    # BGP-LS, SR Policy, MUP (bmplib.testing.ls_sr_mup)
+    *LS_SR_MUP_FAMILIES,
 )
 
 u8 = st.integers(0, 0xFF)
@@ -445,6 +455,8 @@ def nlri(afi: int, safi: int, with_path_id: bool = False) -> st.SearchStrategy[A
         return evpn_routes(with_path_id)
     if family == (1, 132):
         return rtc_routes(with_path_id)
+    if family in LS_SR_MUP_FAMILIES:
+        return ls_sr_mup_nlri(afi, safi, with_path_id)
     if lookup_codec(afi, safi) is not None:
         raise ValueError(f"no strategy for the registered family {family}")
     return st.binary(min_size=1, max_size=64).map(lambda b: UnknownNLRI(afi, safi, b))
@@ -489,6 +501,7 @@ def extended_communities() -> st.SearchStrategy[Any]:
         st.builds(ETree, st.just(0x06), st.just(0x05), u8, u16, u24),
         st.builds(DFElection, st.just(0x06), st.just(0x06), u8, u16, u24),
         st.builds(DefaultGateway, st.just(0x03), st.just(0x0D), st.binary(min_size=6, max_size=6)),
+        mup_extended_communities(),
     )
 
 
@@ -596,6 +609,9 @@ def _attribute_by_code(ctx: DecodeContext, nested: bool = False) -> dict[int, st
         32: st.builds(LargeCommunities, st.lists(st.tuples(u32, u32, u32), max_size=4)),
         35: st.builds(OnlyToCustomer, u32),
         40: _prefix_sid(),
+        # Tunnel Encapsulation, BGP-LS attribute (bmplib.testing.ls_sr_mup)
+        23: tunnel_encapsulations(),
+        29: bgpls_attributes(),
     }
     if not nested:
         out[128] = st.builds(AttrSet, u32, st.deferred(lambda: _nested_attributes(ctx)))
@@ -775,6 +791,7 @@ def capabilities() -> st.SearchStrategy[Any]:
         ),
         st.builds(FQDNCapability, text, text),
         st.builds(SoftwareVersionCapability, text),
+        st.builds(PathsLimitCapability, st.lists(st.builds(PathsLimitFamily, afi, safi, u16), max_size=4)),
     ).filter(_capability_value_fits)
     return st.one_of(typed, unknown)
 
