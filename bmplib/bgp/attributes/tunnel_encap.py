@@ -444,7 +444,8 @@ class Segment(_SubTLVBase):
     SR-MPLS prefix / adjacency SIDs by node or link address), 14-16 (I-K:
     SRv6 by node or link address).  *flags* first; *algorithm* is the second
     octet (the SR algorithm of types C, D, I, J, K; reserved for the
-    others).  Only the fields of the type are set, the others are ``None``.
+    others).  Only the fields of the type are set, the others are ``None``;
+    *label* is type A's whole 4-octet field (``mpls_label``: its label).
     """
 
     type: int  # type: ignore[misc]
@@ -458,11 +459,17 @@ class Segment(_SubTLVBase):
     mpls_sid: int | None = None
     srv6_sid: str | None = None
     behavior: SRv6EndpointBehaviorStructure | None = None
-    _json_views: ClassVar[tuple[str, ...]] = ("name", "segment_type")
+    _json_views: ClassVar[tuple[str, ...]] = ("type", "name", "segment_type", "mpls_label")
 
     @property
     def name(self) -> str:
         return "segment"
+
+    @property
+    def mpls_label(self) -> int | None:
+        """Type A: the 20-bit label of the label field (``label`` is the whole
+        4-octet field: label, traffic class, S bit, TTL)."""
+        return None if self.label is None else self.label >> 12
 
     @property
     def segment_type(self) -> str:
