@@ -160,7 +160,7 @@ def sr_policy_updates() -> dict[str, bytes]:
         else:
             nlri = bytes([96]) + struct.pack("!II", 2, 99) + v4("10.0.0.15")
             seg = sub(1, bytes([0x80, 0]) + struct.pack("!I", 10203 << 12))
-            bsid = sub(13, bytes([0x80, 0]) + struct.pack("!I", 24321))
+            bsid = sub(13, bytes([0x80, 0]) + struct.pack("!I", 24321 << 12))
             nh, afi = v4("192.0.2.30"), 1
         seglist = sub(128, b"\x00" + sub(9, bytes([0, 0]) + struct.pack("!I", 12)) + seg)
         tlvs = bsid + seglist + sub(12, bytes([0, 0]) + struct.pack("!I", 11)) + sub(129, b"\x00CandidatePathName")
@@ -197,16 +197,17 @@ def sr_policy_updates() -> dict[str, bytes]:
         + sub(14, bytes([0, 0, 2]))
         + sub(130, b"\x00policy-all")
         + sub(6, struct.pack("!IH", 0, 2) + v6("2001:db8::99"))
-        + sub(4, bytes([0x03, 0x0B, 0, 0]) + struct.pack("!I", 77))
         + sub(8, struct.pack("!H", 4789))
         + sub(2, struct.pack("!H", 0x86DD))
         + sub(7, b"\x2e")
+        + sub(4, bytes([0x03, 0x0B, 0, 0]) + struct.pack("!I", 77))  # last: tshark 4.0 misreads it
     )
     tun = struct.pack("!HH", 15, len(tlvs)) + tlvs
     vxlan = sub(1, bytes([0x80]) + (10100).to_bytes(3, "big") + bytes(8))
     vx = struct.pack("!HH", 8, len(vxlan)) + vxlan
-    nlri = bytes([192]) + struct.pack("!II", 7, 200) + v6("2001:db8::16")
-    out["srpolicy-all"] = update(BASE + mp_reach(2, 73, v6("2001:db8::30"), nlri) + attr(0xC0, 23, tun + vx))
+    # IPv4: tshark 4.0 stops at an IPv6 SR Policy NLRI, before the attribute
+    nlri = bytes([96]) + struct.pack("!II", 7, 200) + v4("10.0.0.16")
+    out["srpolicy-all"] = update(BASE + mp_reach(1, 73, v4("192.0.2.30"), nlri) + attr(0xC0, 23, tun + vx))
     out["srpolicy-withdraw"] = update(mp_unreach(1, 73, bytes([96]) + struct.pack("!II", 2, 99) + v4("10.0.0.15")))
     return out
 
