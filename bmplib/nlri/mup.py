@@ -21,6 +21,7 @@ Any other architecture or route type keeps its octets
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import socket
 import struct
@@ -129,7 +130,8 @@ class MUPRoute:
         out: dict[str, Any] = {"family": family_name(*self.family), "prefix": str(self), "path_id": self.path_id,
                                "route_type": value_to_json(self.route_type),
                                "architecture_type": value_to_json(self.architecture_type)}  # fmt: skip
-        for name in type(self).__dataclass_fields__:
+        for f in dataclasses.fields(self):
+            name = f.name
             if name not in out and name != "afi":
                 out[name] = value_to_json(getattr(self, name))
         for name in getattr(type(self), "_json_views", ()):
