@@ -29,8 +29,8 @@ def bgp_update(attributes: bytes, nlri: bytes = b"", withdrawn: bytes = b"") -> 
 
 def bmp_route_monitoring(update: bytes) -> bytes:
     """One BMP v3 Route Monitoring message around *update* (peer 192.0.2.1, AS 65001)."""
-    peer = struct.pack("!BB8s16sII4sII", 0, 0, bytes(8), bytes(12) + bytes([192, 0, 2, 1]), 65001,
-                       0, bytes([192, 0, 2, 1]), 0, 0)  # fmt: skip
+    peer = struct.pack("!BB8s16sI4sII", 0, 0, bytes(8), bytes(12) + bytes([192, 0, 2, 1]), 65001,
+                       bytes([192, 0, 2, 1]), 0, 0)  # fmt: skip
     return struct.pack("!BIB", 3, 6 + len(peer) + len(update), 0) + peer + update
 
 
