@@ -395,6 +395,10 @@ class WeightSubTLV(_SubTLVBase):
     weight: int
     reserved: int = 0
 
+    @property
+    def name(self) -> str:
+        return "weight"
+
     def encode_value(self) -> bytes:
         return _fit("flags", self.flags, 1) + _fit("reserved", self.reserved, 1) + _fit("weight", self.weight, 4)
 
