@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from bmplib.errors import EncodeError, NLRIDecodeError
+from bmplib.nlri.addpath import read_path_id, with_path_id
 from bmplib.nlri.bgpls_tlvs import (
     IPReachability,
     LSFramingError,
@@ -59,7 +60,6 @@ __all__ = [
 BGP_LS = (16388, 71)
 BGP_LS_VPN = (16388, 72)
 _HDR = struct.Struct("!HH")
-_U32 = struct.Struct("!I")
 _PROTO = struct.Struct("!BQ")
 
 
@@ -269,12 +269,7 @@ class UnknownLSNLRI:
 def _frame(path_id: int | None, code: int, body: bytes) -> bytes:
     if not 0 <= code <= 0xFFFF or len(body) > 0xFFFF:
         raise EncodeError("bgp_ls", f"NLRI type {code} / length {len(body)} does not fit 2 octets")
-    out = _HDR.pack(code, len(body)) + body
-    if path_id is None:
-        return out
-    if not 0 <= path_id <= 0xFFFFFFFF:
-        raise EncodeError("path_id", f"{path_id} does not fit 4 octets")
-    return _U32.pack(path_id) + out
+    return with_path_id(path_id, _HDR.pack(code, len(body)) + body)
 
 
 _CLASSES: dict[int, type[LSNLRI]] = {1: NodeNLRI, 2: LinkNLRI, 3: IPv4PrefixNLRI, 4: IPv6PrefixNLRI, 6: SRv6SIDNLRI}
@@ -312,10 +307,7 @@ def decode_bgpls_nlri(
         start = p
         pid: int | None = None
         if path_id:
-            if p + 4 > end:
-                raise NLRIDecodeError("BGP-LS NLRI too short for its path identifier", start, buf[start:end])
-            pid = int(_U32.unpack_from(buf, p)[0])
-            p += 4
+            pid, p = read_path_id(buf, p, end, "BGP-LS")
         if p + 4 > end:
             raise NLRIDecodeError("BGP-LS NLRI too short for its type and length", start, buf[start:end])
         code, n = _HDR.unpack_from(buf, p)

@@ -440,6 +440,12 @@ class SRCapabilities(_LSTLVBase):
         )
 
 
+def _head(flags: int, name: str, second: int, reserved: int) -> bytes:
+    """``flags (1) | weight or algorithm (1) | reserved (2)``: the start of
+    the SID TLVs of RFC 9085, 9086 and 9514."""
+    return _fit("flags", flags, 1) + _fit(name, second, 1) + _fit("reserved", reserved, 2)
+
+
 def _sid_bytes(sid: int, size: int) -> bytes:
     if size not in (3, 4, 16):
         raise EncodeError("sid", f"a SID has 3, 4 or 16 octets, not {size}")
@@ -460,12 +466,7 @@ class AdjacencySID(_LSTLVBase):
     reserved: int = 0
 
     def encode_value(self) -> bytes:
-        return (
-            _fit("flags", self.flags, 1)
-            + _fit("weight", self.weight, 1)
-            + _fit("reserved", self.reserved, 2)
-            + _sid_bytes(self.sid, self.sid_size)
-        )
+        return _head(self.flags, "weight", self.weight, self.reserved) + _sid_bytes(self.sid, self.sid_size)
 
 
 @dataclass(slots=True)
@@ -485,9 +486,7 @@ class LANAdjacencySID(_LSTLVBase):
         if len(self.neighbor_id) not in (4, 6):
             raise EncodeError("neighbor_id", f"has 4 or 6 octets, not {len(self.neighbor_id)}")
         return (
-            _fit("flags", self.flags, 1)
-            + _fit("weight", self.weight, 1)
-            + _fit("reserved", self.reserved, 2)
+            _head(self.flags, "weight", self.weight, self.reserved)
             + self.neighbor_id
             + _sid_bytes(self.sid, self.sid_size)
         )
@@ -506,12 +505,7 @@ class PrefixSID(_LSTLVBase):
     reserved: int = 0
 
     def encode_value(self) -> bytes:
-        return (
-            _fit("flags", self.flags, 1)
-            + _fit("algorithm", self.algorithm, 1)
-            + _fit("reserved", self.reserved, 2)
-            + _sid_bytes(self.sid, self.sid_size)
-        )
+        return _head(self.flags, "algorithm", self.algorithm, self.reserved) + _sid_bytes(self.sid, self.sid_size)
 
 
 @dataclass(slots=True)
@@ -589,9 +583,7 @@ class SRv6Locator(_LSTLVBase):
 
     def encode_value(self) -> bytes:
         return (
-            _fit("flags", self.flags, 1)
-            + _fit("algorithm", self.algorithm, 1)
-            + _fit("reserved", self.reserved, 2)
+            _head(self.flags, "algorithm", self.algorithm, self.reserved)
             + _fit("metric", self.metric, 4)
             + b"".join(t.encode() for t in self.sub_tlvs)
         )
@@ -625,9 +617,7 @@ class SRv6BGPPeerNodeSID(_LSTLVBase):
 
     def encode_value(self) -> bytes:
         return (
-            _fit("flags", self.flags, 1)
-            + _fit("weight", self.weight, 1)
-            + _fit("reserved", self.reserved, 2)
+            _head(self.flags, "weight", self.weight, self.reserved)
             + _fit("peer_as", self.peer_as, 4)
             + _pton("peer_bgp_id", self.peer_bgp_id)
         )

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from bmplib.errors import EncodeError, NLRIDecodeError
+from bmplib.nlri.addpath import read_path_id, with_path_id
 from bmplib.nlri.rd import RouteDistinguisher
 from bmplib.nlri.registry import AFI, SAFI, family_name, register
 from bmplib.session import DecodeContext
@@ -142,12 +143,7 @@ class MUPRoute:
 def _frame(path_id: int | None, arch: int, code: int, body: bytes) -> bytes:
     if not 0 <= arch <= 0xFF or not 0 <= code <= 0xFFFF or len(body) > 0xFF:
         raise EncodeError("mup", f"architecture {arch} / route type {code} / length {len(body)} does not fit")
-    out = _HDR.pack(arch, code, len(body)) + body
-    if path_id is None:
-        return out
-    if not 0 <= path_id <= 0xFFFFFFFF:
-        raise EncodeError("path_id", f"{path_id} does not fit 4 octets")
-    return _U32.pack(path_id) + out
+    return with_path_id(path_id, _HDR.pack(arch, code, len(body)) + body)
 
 
 def _pack_prefix(length: int, packed: bytes, width: int) -> bytes:
@@ -367,10 +363,7 @@ def decode_mup_nlri(buf: bytes, pos: int, end: int, afi: int, path_id: bool = Fa
         start = p
         pid: int | None = None
         if path_id:
-            if p + 4 > end:
-                raise NLRIDecodeError("MUP NLRI too short for its path identifier", start, buf[start:end])
-            pid = int(_U32.unpack_from(buf, p)[0])
-            p += 4
+            pid, p = read_path_id(buf, p, end, "MUP")
         if p + 4 > end:
             raise NLRIDecodeError("MUP NLRI too short for its header", start, buf[start:end])
         arch, code, n = _HDR.unpack_from(buf, p)

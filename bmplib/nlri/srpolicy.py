@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bmplib.errors import EncodeError, NLRIDecodeError
+from bmplib.nlri.addpath import read_path_id, with_path_id
 from bmplib.nlri.registry import AFI, SAFI, family_name, register
 from bmplib.session import DecodeContext
 
 __all__ = ["SRPolicyCodec", "SRPolicyNLRI", "decode_sr_policy_nlri"]
 
-_U32 = struct.Struct("!I")
 _II = struct.Struct("!II")
 #: NLRI length in bits -> endpoint octets
 _ENDPOINT = {96: 4, 192: 16}
@@ -62,12 +62,7 @@ class SRPolicyNLRI:
             body = _II.pack(self.distinguisher, self.color) + raw
         except (OSError, ValueError, struct.error) as exc:
             raise EncodeError("sr_policy", str(exc)) from exc
-        out = bytes((len(body) * 8,)) + body
-        if self.path_id is None:
-            return out
-        if not 0 <= self.path_id <= 0xFFFFFFFF:
-            raise EncodeError("path_id", f"{self.path_id} does not fit 4 octets")
-        return _U32.pack(self.path_id) + out
+        return with_path_id(self.path_id, bytes((len(body) * 8,)) + body)
 
 
 def decode_sr_policy_nlri(buf: bytes, pos: int, end: int, afi: int, path_id: bool = False) -> list[SRPolicyNLRI]:
@@ -78,10 +73,7 @@ def decode_sr_policy_nlri(buf: bytes, pos: int, end: int, afi: int, path_id: boo
         start = p
         pid: int | None = None
         if path_id:
-            if p + 4 > end:
-                raise NLRIDecodeError("SR Policy NLRI too short for its path identifier", start, buf[start:end])
-            pid = int(_U32.unpack_from(buf, p)[0])
-            p += 4
+            pid, p = read_path_id(buf, p, end, "SR Policy")
         if p >= end:
             raise NLRIDecodeError("SR Policy NLRI too short for its length octet", start, buf[start:end])
         bits = buf[p]

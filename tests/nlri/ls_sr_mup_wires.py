@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import socket
 import struct
+from typing import Any
 
-__all__ = ["UPDATES", "attr", "bgpls_updates", "mup_updates", "sr_policy_updates", "update"]
+__all__ = ["UPDATES", "attr", "capture_updates", "bgpls_updates", "mup_updates", "sr_policy_updates", "update"]
 
 
 def attr(flags: int, code: int, value: bytes) -> bytes:
@@ -268,3 +269,28 @@ def mup_updates() -> dict[str, bytes]:
 
 
 UPDATES: dict[str, bytes] = {**bgpls_updates(), **sr_policy_updates(), **mup_updates()}
+
+
+def capture_updates(name: str, safis: tuple[int, ...]) -> list[tuple[Any, Any, Any]]:
+    """(Route Monitoring message, its UPDATE, tshark's BMP message) of every
+    UPDATE of pcaps/NAME.bmp whose MP_REACH / MP_UNREACH has one of *safis*."""
+    import gzip
+    import json
+
+    import bmplib
+    from bmplib.bgp.update import Update
+    from bmplib.bmp.messages import RouteMonitoring
+    from tests.conftest import PCAPS
+    from tests.nlri._captures import tshark_bmp_messages
+
+    frames = json.loads(gzip.decompress((PCAPS / f"{name}.tshark.json.gz").read_bytes()))
+    tmsgs = tshark_bmp_messages(frames)
+    msgs = list(bmplib.iter_file(PCAPS / f"{name}.bmp"))
+    assert len(msgs) == len(tmsgs)
+    out = []
+    for m, t in zip(msgs, tmsgs):
+        if isinstance(m, RouteMonitoring) and isinstance(m.update, Update):
+            mp = m.update.mp_reach or m.update.mp_unreach
+            if mp is not None and mp.safi in safis:
+                out.append((m, m.update, t))
+    return out

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import struct
 from pathlib import Path
@@ -53,8 +52,8 @@ from bmplib.nlri.bgpls_tlvs import (
 )
 from bmplib.session import DecodeContext
 from tests.bgp.tshark_live import tshark_updates
-from tests.conftest import PCAPS
-from tests.nlri._captures import find_all, tshark_bmp_messages
+from tests.nlri import ls_sr_mup_wires
+from tests.nlri._captures import find_all
 from tests.nlri.ls_sr_mup_wires import BASE, attr, bgpls_updates, mp_reach, mp_unreach, tlv, update
 
 CTX = DecodeContext(asn4=True)
@@ -208,17 +207,7 @@ def compare(u: Update, bgp: Any) -> int:
 
 # ------------------------------------------------------------------- the lab capture
 def capture_updates() -> list[tuple[RouteMonitoring, Update, Any]]:
-    frames = json.loads(gzip.decompress((PCAPS / "gobgp_families.tshark.json.gz").read_bytes()))
-    tmsgs = tshark_bmp_messages(frames)
-    msgs = list(bmplib.iter_file(PCAPS / "gobgp_families.bmp"))
-    assert len(msgs) == len(tmsgs)
-    out = []
-    for m, t in zip(msgs, tmsgs):
-        if isinstance(m, RouteMonitoring) and isinstance(m.update, Update):
-            mp = m.update.mp_reach or m.update.mp_unreach
-            if mp is not None and mp.afi == 16388:
-                out.append((m, m.update, t))
-    return out
+    return ls_sr_mup_wires.capture_updates("gobgp_families", (71,))
 
 
 def test_capture_routes_are_typed_and_match_tshark() -> None:

@@ -6,7 +6,6 @@ segment type of RFC 9830 / 9831), against tshark 4.0 where it decodes them
 
 from __future__ import annotations
 
-import gzip
 import json
 import struct
 from pathlib import Path
@@ -43,8 +42,8 @@ from bmplib.bmp.messages import RouteMonitoring
 from bmplib.nlri.srpolicy import SRPolicyNLRI
 from bmplib.session import DecodeContext
 from tests.bgp.tshark_live import tshark_updates
-from tests.conftest import PCAPS
-from tests.nlri._captures import find_all, tshark_bmp_messages
+from tests.nlri import ls_sr_mup_wires
+from tests.nlri._captures import find_all
 from tests.nlri.ls_sr_mup_wires import BASE, attr, mp_reach, sr_policy_updates, sub, update
 
 CTX = DecodeContext(asn4=True)
@@ -112,16 +111,7 @@ def theirs(bgp: Any) -> dict[str, Any]:
 
 # ------------------------------------------------------------------- the lab capture
 def capture_updates() -> list[tuple[RouteMonitoring, Update, Any]]:
-    frames = json.loads(gzip.decompress((PCAPS / "gobgp_families.tshark.json.gz").read_bytes()))
-    tmsgs = tshark_bmp_messages(frames)
-    msgs = list(bmplib.iter_file(PCAPS / "gobgp_families.bmp"))
-    out = []
-    for m, t in zip(msgs, tmsgs):
-        if isinstance(m, RouteMonitoring) and isinstance(m.update, Update):
-            mp = m.update.mp_reach or m.update.mp_unreach
-            if mp is not None and mp.safi == 73:
-                out.append((m, m.update, t))
-    return out
+    return ls_sr_mup_wires.capture_updates("gobgp_families", (73,))
 
 
 def test_capture_sr_policies() -> None:
