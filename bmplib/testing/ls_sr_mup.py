@@ -24,6 +24,7 @@ from bmplib.bgp.attributes.tunnel_encap import (
     PreferenceSubTLV,
     PrioritySubTLV,
     ProtocolTypeSubTLV,
+    RawSegmentSubTLV,
     Segment,
     SegmentListSubTLV,
     SRv6BindingSIDSubTLV,
@@ -313,16 +314,16 @@ def _segment(draw: st.DrawFn) -> Segment:
     return seg
 
 
-def _raw_sub(excluded: frozenset[int]) -> st.SearchStrategy[TunnelSubTLV]:
+def _raw_sub(excluded: frozenset[int], cls: type[TunnelSubTLV] = TunnelSubTLV) -> st.SearchStrategy[TunnelSubTLV]:
     code = u8.filter(lambda c: c not in excluded)
-    return code.flatmap(lambda c: st.builds(TunnelSubTLV, st.just(c), st.binary(max_size=12)))
+    return code.flatmap(lambda c: st.builds(cls, st.just(c), st.binary(max_size=12)))
 
 
 def _tunnel_sub_tlvs() -> st.SearchStrategy[Any]:
     segment_list_items = st.one_of(
         st.builds(WeightSubTLV, u8, u32, u8),
         _segment(),
-        _raw_sub(frozenset({1, 3, 4, 5, 6, 7, 8, 9, 13, 14, 15, 16})),
+        _raw_sub(frozenset({1, 3, 4, 5, 6, 7, 8, 9, 13, 14, 15, 16}), RawSegmentSubTLV),
     )
     return st.one_of(
         _raw_sub(TYPED_SUB_TLV_TYPES),

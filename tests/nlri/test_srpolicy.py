@@ -25,6 +25,7 @@ from bmplib.bgp.attributes.tunnel_encap import (
     PreferenceSubTLV,
     PrioritySubTLV,
     ProtocolTypeSubTLV,
+    RawSegmentSubTLV,
     Segment,
     SegmentListSubTLV,
     SRv6BindingSIDSubTLV,
@@ -211,7 +212,7 @@ def test_every_segment_type_by_layout() -> None:
         Segment(15, 0, 128, local_interface_id=15, local_address="2001:db8::f", remote_interface_id=16,
                 remote_address="2001:db8::10", srv6_sid="2001:db8:f::", behavior=BEHAVIOR),
         Segment(16, 0, 0, local_address="2001:db8::11", remote_address="2001:db8::12"),
-        TunnelSubTLV(99, b"\x01\x02"),
+        RawSegmentSubTLV(99, b"\x01\x02"),
     ]  # fmt: skip
     assert [s.segment_type for s in seglist.segments] == list("CDEFGHBIJK")
     assert [s for s in tun.sub_tlvs if not isinstance(s, SegmentListSubTLV)] == [
@@ -292,6 +293,7 @@ def test_sub_tlv_of_another_shape_stays_raw(raw: bytes) -> None:
     assert u.problems == []
     (s,) = tunnel(u).tunnels[0].sub_tlvs
     if raw[0] == 128:
-        assert isinstance(s, SegmentListSubTLV) and s.sub_tlvs == [TunnelSubTLV(1, bytes(5))]
+        assert isinstance(s, SegmentListSubTLV) and s.sub_tlvs == [RawSegmentSubTLV(1, bytes(5))]
+        assert s.sub_tlvs[0].name == "segment_list_sub_tlv_1"
     else:
         assert isinstance(s, TunnelSubTLV)

@@ -26,7 +26,8 @@ other  (kept raw)                                      :class:`TunnelSubTLV`
 =====  ==============================================  ===============================
 
 Inside a segment list: Weight (9, :class:`WeightSubTLV`) and the segments
-(:class:`Segment`: types A 1, B 13 of RFC 9830, C-K 3-8, 14-16 of RFC 9831).
+(:class:`Segment`: types A 1, B 13 of RFC 9830, C-K 3-8, 14-16 of RFC 9831);
+others raw (:class:`RawSegmentSubTLV`).
 A sub-TLV whose value does not have its type's shape stays raw.  A sub-TLV
 or Tunnel TLV that runs past its container makes the attribute malformed
 (RFC 9012 section 13: treat-as-withdraw).
@@ -63,6 +64,7 @@ __all__ = [
     "PreferenceSubTLV",
     "PrioritySubTLV",
     "ProtocolTypeSubTLV",
+    "RawSegmentSubTLV",
     "SRv6BindingSIDSubTLV",
     "SRv6EndpointBehaviorStructure",
     "Segment",
@@ -183,6 +185,16 @@ class TunnelSubTLV(_SubTLVBase):
 
     def encode_value(self) -> bytes:
         return self.value
+
+
+@dataclass(slots=True)
+class RawSegmentSubTLV(TunnelSubTLV):
+    """A segment-list sub-TLV kept raw (its own code space, RFC 9830
+    section 2.4.4): named ``segment_list_sub_tlv_<code>``."""
+
+    @property
+    def name(self) -> str:
+        return f"segment_list_sub_tlv_{self.type}"
 
 
 @dataclass(slots=True)
@@ -595,7 +607,7 @@ def _d_segment_list(code: int, v: bytes) -> Any:
             obj = WeightSubTLV(value[0], int.from_bytes(value[2:], "big"), value[1])
         elif c in _SEGMENT_FIELDS:
             obj = _decode_segment(c, value)
-        subs.append(_checked(obj, c, value))
+        subs.append(_checked(obj, c, value, RawSegmentSubTLV))
     return SegmentListSubTLV(subs, v[0])
 
 
@@ -654,16 +666,16 @@ _DECODERS: dict[int, Callable[[int, bytes], Any]] = {
 TYPED_SUB_TLV_TYPES = frozenset(_DECODERS)
 
 
-def _checked(obj: Any, code: int, value: bytes) -> Any:
+def _checked(obj: Any, code: int, value: bytes, raw: type[TunnelSubTLV] = TunnelSubTLV) -> Any:
     """*obj*, or the raw sub-TLV when there is none or it would not re-encode
     to the same octets."""
     if obj is None:
-        return TunnelSubTLV(code, value)
+        return raw(code, value)
     try:
         same = obj.encode_value() == value
     except EncodeError:
         same = False
-    return obj if same else TunnelSubTLV(code, value)
+    return obj if same else raw(code, value)
 
 
 @dataclass(slots=True)
