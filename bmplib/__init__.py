@@ -29,6 +29,7 @@ from bmplib.bmp.messages import (
     UnknownMessage,
     decode_message,
 )
+from bmplib.bmp.v4 import BMPv4Message, RouteMonitoringV4, decode_v4_message
 from bmplib.builders import (
     end_of_rib,
     initiation,
@@ -106,12 +107,17 @@ __all__ = [
 ]
 
 
-def decode(data: bytes | bytearray | memoryview, context: DecodeContext | None = None) -> BMPMessage:
-    """Decode exactly one complete BMP message.
+def decode(
+    data: bytes | bytearray | memoryview, context: DecodeContext | None = None
+) -> BMPMessage | RouteMonitoringV4 | BMPv4Message:
+    """Decode exactly one complete BMP message (version 3, or version 4:
+    :mod:`bmplib.bmp.v4`).
 
     Raises :class:`DecodeError` for any malformed input (never another
     exception type)."""
     try:
+        if data[:1] == b"\x04":
+            return decode_v4_message(bytes(data), context)
         return decode_message(bytes(data), context)
     except DecodeError:
         raise

@@ -22,28 +22,43 @@ import ipaddress
 import json
 import os
 import re
+import stat
 import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, cast
 
+from bmplib import listen
 from bmplib.bmp.header import PeerHeader, Table
 from bmplib.bmp.messages import PeerDown, PeerUp, RouteMirroring, RouteMonitoring, StatisticsReport, UnknownMessage
 from bmplib.capture.decoder import CapturedItem, StreamGap, StreamInfo, plausible_header
 from bmplib.errors import DecodeError, FramingError
-from bmplib.files import detect_format, iter_stream
-from bmplib.json import to_json
+from bmplib.files import LiveInput, detect_format, iter_openbmp, iter_stream, open_input
+from bmplib.json import dumps, dumps_pure, to_json
+from bmplib.json import reference_to_json as to_json_pure
 from bmplib.nlri.registry import family_name
+from bmplib.openbmp import OpenBMPItem
 from bmplib.pcap import CaptureReader, CaptureStats
 from bmplib.stream import DEFAULT_MAX_MESSAGE_LENGTH, ErrorRecord, SkippedBytes
 
 __all__ = ["RECORD_TYPES", "build_parser", "main", "message_families", "record_type"]
 
 EXIT_OK = 0
+EXIT_NO_BMP = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
+
+#: The exit statuses of ``bmplib`` (with several files, the highest of theirs).
+EXIT_STATUSES = {
+    EXIT_OK: "every input read to its end, with BMP in it",
+    EXIT_NO_BMP: "an input held no BMP message (empty, or a capture without a BMP flow on the ports given)",
+    EXIT_BAD_INPUT: "an input could not be read to its end: missing or unreadable, not BMP, damaged, "
+    "or ending inside a message (what came before it is printed)",
+    EXIT_INTERNAL: "internal error (a bug: please report it)",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
+}
 
 #: Every ``"type"`` a record of ``bmplib decode`` may have.
 RECORD_TYPES = (
@@ -61,6 +76,7 @@ RECORD_TYPES = (
 )
 
 _TRUNCATED = "stream ended inside a message"
+_MAX_LENGTH = DEFAULT_MAX_MESSAGE_LENGTH
 
 
 class BadInput(Exception):
@@ -150,11 +166,72 @@ def _peer_arg(text: str) -> tuple[str, Any]:
         raise argparse.ArgumentTypeError(f"{text!r} is neither an IP address nor an AS number") from None
 
 
-def _family_arg(text: str) -> str:
-    name = text.strip().lower()
+#: Other names of the families (``--family``): bgpkit-parser, GoBGP, FRR,
+#: Junos and pmacct spellings of the names of :func:`family_name`.
+FAMILY_ALIASES = {
+    "ipv4": "ipv4-unicast",
+    "ipv6": "ipv6-unicast",
+    "inet": "ipv4-unicast",
+    "inet6": "ipv6-unicast",
+    "ipv4-mcast": "ipv4-multicast",
+    "ipv6-mcast": "ipv6-multicast",
+    "ipv4-labeled": "ipv4-labeled-unicast",
+    "ipv6-labeled": "ipv6-labeled-unicast",
+    "ipv4-labelled-unicast": "ipv4-labeled-unicast",
+    "ipv6-labelled-unicast": "ipv6-labeled-unicast",
+    "ipv4-lu": "ipv4-labeled-unicast",
+    "ipv6-lu": "ipv6-labeled-unicast",
+    "ipv4-mpls": "ipv4-labeled-unicast",
+    "ipv6-mpls": "ipv6-labeled-unicast",
+    "labeled-unicast": "ipv4-labeled-unicast",
+    "vpnv4": "ipv4-vpn",
+    "vpnv6": "ipv6-vpn",
+    "vpn-ipv4": "ipv4-vpn",
+    "vpn-ipv6": "ipv6-vpn",
+    "ipv4-vpn-unicast": "ipv4-vpn",
+    "ipv6-vpn-unicast": "ipv6-vpn",
+    "l3vpn-ipv4-unicast": "ipv4-vpn",
+    "l3vpn-ipv6-unicast": "ipv6-vpn",
+    "l3vpn-ipv4": "ipv4-vpn",
+    "l3vpn-ipv6": "ipv6-vpn",
+    "inet-vpn": "ipv4-vpn",
+    "inet6-vpn": "ipv6-vpn",
+    "vpnv4-multicast": "ipv4-vpn-multicast",
+    "vpnv6-multicast": "ipv6-vpn-multicast",
+    "l2vpn-evpn": "evpn",
+    "l2vpn": "evpn",
+    "rt-constraint": "rtc",
+    "route-target": "rtc",
+    "ipv4-rtc": "rtc",
+    "flowspec": "ipv4-flowspec",
+    "flowspec-v4": "ipv4-flowspec",
+    "flowspec-v6": "ipv6-flowspec",
+    "ipv4-flow": "ipv4-flowspec",
+    "ipv6-flow": "ipv6-flowspec",
+    "linkstate": "bgp-ls",
+    "link-state": "bgp-ls",
+    "ls": "bgp-ls",
+}
+_AFI_SAFI = re.compile(r"(\d+)[/:,](\d+)\Z")
+
+
+def family_arg(text: str) -> str:
+    """The family name (as in the JSON: ``ipv4-unicast``, ``evpn``...) of
+    a ``--family`` argument: a name, an alias (``ipv4``, ``vpnv4``,
+    ``l2vpn-evpn``, ``ipv4-labeled``...; case, ``_`` and spaces do not
+    matter), ``afi-N-safi-M`` or ``AFI/SAFI`` numbers."""
+    name = re.sub(r"[\s_]+", "-", text.strip().lower())
+    name = FAMILY_ALIASES.get(name, name)
+    m = _AFI_SAFI.match(name)
+    if m:
+        name = family_name(int(m.group(1)), int(m.group(2)))
+    g = _GENERIC_FAMILY.match(name)
+    if g:
+        name = family_name(*map(int, re.findall(r"\d+", name)))
     if name not in _KNOWN_FAMILIES and not _GENERIC_FAMILY.match(name):
         raise argparse.ArgumentTypeError(
-            f"unknown family {text!r} (e.g. {', '.join(sorted(_KNOWN_FAMILIES))}, or afi-N-safi-M)"
+            f"unknown family {text!r} (e.g. {', '.join(sorted(_KNOWN_FAMILIES))}, an alias such as ipv4, vpnv4, "
+            "l2vpn-evpn, or afi-N-safi-M)"
         )
     return name
 
@@ -218,21 +295,24 @@ def _address(text: str) -> Any:
 
 
 # -- reading files -------------------------------------------------------------
-class _Progress:
-    """A progress bar on stderr (only when it is a terminal)."""
+class Progress:
+    """Progress on stderr: octets read, rate and time left.
 
-    def __init__(self, enabled: bool, name: str, fh: BinaryIO, stream: TextIO) -> None:
+    Drawn when *enabled* (``bmplib`` enables it when stderr is a terminal,
+    or with ``--progress``), at most five times a second.  *position* tells
+    how many octets of the input (compressed octets for a compressed file)
+    have been read; *total* is the input's size (0 when unknown: a pipe)."""
+
+    def __init__(self, enabled: bool, name: str, position: Callable[[], int], total: int, stream: TextIO) -> None:
         self.enabled = enabled
         self.name = os.path.basename(name)
-        self.fh = fh
+        self.position = position
+        self.total = total
         self.stream = stream
         self.count = 0
-        self.last = 0.0
+        self.start = time.monotonic()
+        self.last = self.start
         self.shown = False
-        try:
-            self.total = os.fstat(fh.fileno()).st_size
-        except (OSError, ValueError, AttributeError):
-            self.total = 0
 
     def tick(self) -> None:
         self.count += 1
@@ -242,18 +322,18 @@ class _Progress:
         if now - self.last < 0.2:
             return
         self.last = now
-        try:
-            done = self.fh.tell()
-        except (OSError, ValueError):
-            return
+        done = self.position()
+        rate = done / max(now - self.start, 1e-9)
+        speed = f"{rate / 1e6:.1f} MB/s {self.count / max(now - self.start, 1e-9):,.0f} rec/s"
         if self.total:
             frac = min(done / self.total, 1.0)
-            bar = "#" * int(frac * 30)
+            eta = int((self.total - done) / rate) if rate > 0 else 0
             self.stream.write(
-                f"\r{self.name} [{bar:<30}] {frac:4.0%} {done / 1e6:.1f}/{self.total / 1e6:.1f} MB {self.count} records"
+                f"\r{self.name} [{'#' * int(frac * 30):<30}] {frac:4.0%} {done / 1e6:.1f}/{self.total / 1e6:.1f} MB "
+                f"{speed} ETA {eta // 60}:{eta % 60:02d} {self.count} records"
             )
         else:
-            self.stream.write(f"\r{self.name} {done / 1e6:.1f} MB {self.count} records")
+            self.stream.write(f"\r{self.name} {done / 1e6:.1f} MB {speed} {self.count} records")
         self.stream.flush()
         self.shown = True
 
@@ -261,95 +341,155 @@ class _Progress:
         if self.shown:
             self.stream.write("\r\033[K")
             self.stream.flush()
+            self.shown = False
+
+
+#: Reasons of the skip record that ends an input cut inside a message (a raw
+#: stream, a capture).
+_TRUNCATED_REASONS = frozenset({_TRUNCATED, "the capture ends inside a message"})
 
 
 class Source:
-    """One input file: its format, its items, and (for captures) what the
-    capture reader learnt."""
+    """One input: a file (or ``-``, standard input) read as data arrives,
+    decompressed when it is compressed; its format, its items and (for
+    captures) what the capture reader learnt.
 
-    def __init__(self, path: str, fh: BinaryIO, ports: Sequence[int] | None) -> None:
+    :ivar messages: BMP messages read so far (before the filters; error
+        records count, skip and gap records do not).
+    :ivar truncated: whether the input ended inside a BMP message.
+    """
+
+    def __init__(self, path: str, fh: BinaryIO, ports: Sequence[int] | None, resync: bool = False) -> None:
         self.path = path
-        self.fh = fh
+        self.ports = ports
+        self.resync = resync
+        self.raw = LiveInput(fh)
+        self.input, self.compression = open_input(self.raw)
+        head = self.input.peek(8)
+        self.format = detect_format(head) if head else "empty"
         self.reader: CaptureReader | None = None
-        if fh.seekable():
-            head = fh.read(8)
-            fh.seek(0)
-        else:
-            peek = getattr(fh, "peek", None)
-            head = peek(8)[:8] if peek is not None else b""
-        if not head:
-            raise BadInput("empty file")
-        self.format = detect_format(head)
-        if self.format == "bmp" and (len(head) < 6 or not plausible_header(head, 0, DEFAULT_MAX_MESSAGE_LENGTH)):
-            raise BadInput("not a BMP stream, pcap or pcapng file")
-        if self.format != "bmp":
-            self.reader = CaptureReader(fh, ports=ports)
+        if self.format == "bmp" and not resync and (len(head) < 6 or not plausible_header(head, 0, _MAX_LENGTH)):
+            raise BadInput("not a BMP stream, pcap or pcapng file" + (f" (inside {self.compression})" if
+                                                                       self.compression else ""))  # fmt: skip
+        if self.format in ("pcap", "pcapng"):
+            self.reader = CaptureReader(cast(BinaryIO, self.input), ports=ports)
+        self.messages = 0
         self.truncated = False
 
     def items(self) -> Iterator[Any]:
-        """Stream items or :class:`CapturedItem` objects."""
-        if self.reader is not None:
-            yield from self.reader
+        """Stream items or :class:`CapturedItem` objects (which stand in for
+        their item)."""
+        if self.format == "empty":
             return
-        for item in iter_stream(self.fh):
-            if isinstance(item, SkippedBytes) and item.reason == _TRUNCATED:
-                self.truncated = True
+        it: Iterator[Any]
+        if self.reader is not None:
+            it = iter(self.reader)
+        elif self.format == "openbmp":
+            it = iter_openbmp(self.input)
+        else:
+            it = iter_stream(self.input, resync=self.resync)
+        for item in it:
+            inner: Any = item.item if isinstance(item, (CapturedItem, OpenBMPItem)) else item
+            kind = type(inner)
+            if kind is SkippedBytes:
+                if inner.reason in _TRUNCATED_REASONS:
+                    self.truncated = True
+            elif kind is not StreamGap:
+                self.messages += 1
             yield item
+
+    def nothing_found(self) -> str | None:
+        """Why the input gave no BMP message (``None`` when it gave some)."""
+        if self.messages:
+            return None
+        if self.format == "empty":
+            return "empty input: no BMP messages"
+        if self.reader is not None and not self.reader.stats.bmp_streams:
+            st = self.reader.stats
+            where = f" on port {', '.join(map(str, self.ports))}" if self.ports else ""
+            return f"no BMP flow{where} in the capture ({st.packets} packets, {st.other_streams} other TCP streams" + (
+                ")" if self.ports else "; --port tells which port carries BMP)"
+            )
+        return "no BMP messages (every octet skipped)"
+
+    def size(self) -> int:
+        """The size of the file read (0 when it is not a regular file)."""
+        try:
+            st = os.fstat(self.raw.raw.fileno())
+        except (OSError, ValueError, AttributeError):
+            return 0
+        return st.st_size if stat.S_ISREG(st.st_mode) else 0
 
 
 def _open(path: str) -> BinaryIO:
+    """The file at *path* (``-``: standard input); OSError when it cannot be opened."""
     if path == "-":
-        return sys.stdin.buffer  # read as a stream: format told by peeking
-    try:
-        return open(path, "rb")
-    except OSError as exc:
-        raise BadInput(f"cannot open: {exc.strerror}") from None
+        return sys.stdin.buffer
+    return open(path, "rb")
 
 
-def _describe(exc: DecodeError) -> str:
+def _describe(exc: BaseException) -> str:
     if isinstance(exc, FramingError):
-        return f"not a well-framed BMP stream at offset {exc.offset}: {exc.reason}"
-    return exc.reason
+        return f"not a well-framed BMP stream at offset {exc.offset}: {exc.reason} (--resync skips to the next message)"
+    if isinstance(exc, DecodeError):
+        return exc.reason
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"cannot read: {exc.strerror}"
+    return str(exc)
 
 
-def _run(
-    args: argparse.Namespace, handle: Callable[[Source, Any, Any], None], finish: Callable[[Source], None] | None
-) -> int:
+Handler = Callable[["Source", Any, Any], None]
+
+
+def run_inputs(args: argparse.Namespace, handle: Handler, finish: Callable[[Source], None] | None = None) -> int:
+    """Walk every FILE of *args* for a subcommand: each item that passes the
+    filters goes to ``handle(source, record, item)`` (*record* is what was
+    read, a :class:`CapturedItem` for captures; *item* the stream item);
+    ``finish(source)`` runs after each file, also one that fails half-way
+    (it has what came before the failure).  Prints one line on stderr per
+    problem and returns the exit status (see :data:`EXIT_STATUSES`)."""
     status = EXIT_OK
-    show_progress = not args.quiet and sys.stderr.isatty()
+    force = getattr(args, "progress", False)
+    show_progress = force or (not getattr(args, "quiet", False) and sys.stderr.isatty())
     filt = _filter_from(args)
     for path in args.files:
         try:
             fh = _open(path)
-        except BadInput as exc:
-            print(f"bmplib: {path}: {exc}", file=sys.stderr)
-            status = EXIT_BAD_INPUT
+        except OSError as exc:
+            print(f"bmplib: {path}: cannot open: {exc.strerror or exc}", file=sys.stderr)
+            status = max(status, EXIT_BAD_INPUT)
             continue
-        progress = None
+        src: Source | None = None
+        progress: Progress | None = None
+        failure: str | None = None
         try:
             with fh:
-                src = Source(path, fh, args.port or None)
-                progress = _Progress(show_progress, path, fh, sys.stderr)
+                src = Source(path, fh, args.port or None, getattr(args, "resync", False))
+                progress = Progress(show_progress, path, src.raw.tell, src.size(), sys.stderr)
+                tick = progress.tick
                 for x in src.items():
-                    progress.tick()
-                    item = x.item if isinstance(x, CapturedItem) else x
+                    tick()
+                    item = x.item if type(x) in (CapturedItem, OpenBMPItem) else x
                     if not filt.active or filt(item):
                         handle(src, x, item)
-                progress.done()
-                if finish is not None:
-                    finish(src)
-                if src.truncated:
-                    print(f"bmplib: {path}: truncated: the file ends inside a BMP message", file=sys.stderr)
-                    status = EXIT_BAD_INPUT
         except BrokenPipeError:
             raise
         except (BadInput, DecodeError, OSError) as exc:
-            if progress is not None:
-                progress.done()
-            sys.stdout.flush()
-            reason = _describe(exc) if isinstance(exc, DecodeError) else str(exc)
-            print(f"bmplib: {path}: {reason}", file=sys.stderr)
-            status = EXIT_BAD_INPUT
+            failure = _describe(exc)
+        if progress is not None:
+            progress.done()
+        if src is not None and finish is not None:
+            finish(src)
+        sys.stdout.flush()
+        if failure is not None:
+            print(f"bmplib: {path}: {failure}", file=sys.stderr)
+            status = max(status, EXIT_BAD_INPUT)
+        elif src is not None and (why := src.nothing_found()) is not None:
+            print(f"bmplib: {path}: {why}", file=sys.stderr)
+            status = max(status, EXIT_NO_BMP)
+        elif src is not None and src.truncated:
+            print(f"bmplib: {path}: truncated: the input ends inside a BMP message", file=sys.stderr)
+            status = max(status, EXIT_BAD_INPUT)
     return status
 
 
@@ -360,15 +500,45 @@ def _filter_from(args: argparse.Namespace) -> Filter:
 
 # -- decode --------------------------------------------------------------------
 def _cmd_decode(args: argparse.Namespace) -> int:
-    out = sys.stdout
-    indent = 2 if args.pretty else None
-    dumps = json.dumps
+    if args.count:
+        return _count(args)
+    out = sys.stdout.buffer
+    write = out.write
+    if args.pretty:
+
+        def handle(src: Source, record: Any, item: Any) -> None:
+            rec = to_json(record)
+            rec["file"] = src.path
+            write(json.dumps(rec, indent=2, ensure_ascii=False).encode("utf-8", "surrogateescape"))
+            write(b"\n")
+
+    else:
+        render = to_json_pure if args.pure_json else to_json
+        encode = dumps_pure if args.pure_json else dumps
+
+        def handle(src: Source, record: Any, item: Any) -> None:
+            rec = render(record)
+            rec["file"] = src.path
+            write(encode(rec))
+            write(b"\n")
+
+    return run_inputs(args, handle, None)
+
+
+def _count(args: argparse.Namespace) -> int:
+    counts: Counter[str] = Counter()
 
     def handle(src: Source, record: Any, item: Any) -> None:
-        out.write(dumps(to_json(record), indent=indent))
-        out.write("\n")
+        counts[src.path] += 1
 
-    return _run(args, handle, None)
+    def finish(src: Source) -> None:
+        n = counts[src.path]
+        print(f"{src.path}: {n}" if len(args.files) > 1 else n, flush=True)
+
+    status = run_inputs(args, handle, finish)
+    if len(args.files) > 1:
+        print(f"total: {sum(counts.values())}")
+    return status
 
 
 # -- summary -------------------------------------------------------------------
@@ -592,19 +762,37 @@ def _cmd_summary(args: argparse.Namespace) -> int:
             sys.stdout,
         )
 
-    return _run(args, handle, finish)
+    return run_inputs(args, handle, finish)
 
 
 # -- parser ----------------------------------------------------------------------
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="bmplib",
-        description="Decode BMP (RFC 7854) streams and pcap / pcapng captures of BMP sessions.",
-        epilog="Exit status: 0 ok, 2 bad input (unreadable, not BMP, damaged or truncated), 3 internal error.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+#: How a subcommand joins the command line: a function that gets the
+#: subparsers and the parent parser of the common options (FILE..., --port,
+#: the filters, --resync, -q/--progress), adds its parser with
+#: ``sub.add_parser(name, parents=[common], ...)`` and sets ``func`` (taking
+#: the parsed arguments, returning the exit status; :func:`run_inputs` walks
+#: the inputs).  Add yours to :data:`SUBCOMMANDS` with :func:`register_command`
+#: from the module that implements it, and import that module at the end of
+#: this one.
+AddCommand = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None]
+SUBCOMMANDS: list[AddCommand] = []
+
+
+def register_command(add: AddCommand) -> AddCommand:
+    """Register a subcommand (see :data:`SUBCOMMANDS`); usable as a decorator."""
+    SUBCOMMANDS.append(add)
+    return add
+
+
+def common_options() -> argparse.ArgumentParser:
+    """The parent parser of the options every input-reading subcommand takes."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("files", nargs="+", metavar="FILE", help="raw BMP stream, pcap or pcapng ('-' for stdin)")
+    common.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="raw BMP stream, pcap or pcapng, plain or compressed (gzip, bzip2, xz, zstd); '-' for stdin",
+    )
     common.add_argument(
         "--port",
         action="append",
@@ -631,16 +819,72 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--family",
         action="append",
-        type=_family_arg,
+        type=family_arg,
         metavar="FAMILY",
-        help="keep Route Monitoring / Mirroring messages with routes of this family (ipv4-unicast, evpn, ...)",
+        help="keep Route Monitoring / Mirroring messages with routes of this family (ipv4-unicast, evpn, "
+        "or an alias: ipv4, ipv6, vpnv4, vpnv6, ipv4-labeled, l2vpn-evpn, ...; repeatable)",
     )
-    common.add_argument("-q", "--quiet", action="store_true", help="no progress bar on stderr")
+    common.add_argument(
+        "--resync",
+        action="store_true",
+        help="raw BMP streams: on a framing error, skip to the next plausible message (a 'skipped' record) "
+        "instead of stopping (captures always do)",
+    )
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    common.add_argument(
+        "--progress", action="store_true", help="progress with rate and ETA on stderr even when it is not a terminal"
+    )
+    return common
+
+
+@register_command
+def _add_decode(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("decode", parents=[common], help="print every BMP message as JSON lines")
     p.add_argument("--pretty", action="store_true", help="indented JSON")
+    p.add_argument("--count", action="store_true", help="print how many records pass the filters, not the records")
+    p.add_argument(
+        "--pure-json",
+        action="store_true",
+        help="render with the reference walk and the standard library's encoder (same output, slower)",
+    )
     p.set_defaults(func=_cmd_decode)
+
+
+@register_command
+def _add_summary(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     s = sub.add_parser("summary", parents=[common], help="print a table of what the files hold")
     s.set_defaults(func=_cmd_summary)
+
+
+@register_command
+def _add_rib(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    from bmplib.rib.cli import add_commands  # `events` and `rib` live with bmplib.rib
+
+    add_commands(sub, common)
+
+
+@register_command
+def _add_listen(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    listen.add_parser(sub)  # the collector lives in bmplib.listen / bmplib.aio
+
+
+def _version() -> str:
+    from bmplib import IMPLEMENTATION, __version__
+
+    return f"bmplib {__version__} ({IMPLEMENTATION}; Python {sys.version.split()[0]})"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bmplib",
+        description="Decode BMP (RFC 7854) streams and pcap / pcapng captures of BMP sessions.",
+        epilog="Exit status: " + "; ".join(f"{k} {v}" for k, v in EXIT_STATUSES.items()) + ".",
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", required=True)
+    common = common_options()
+    for add in SUBCOMMANDS:
+        add(sub, common)
     return parser
 
 

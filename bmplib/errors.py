@@ -17,6 +17,8 @@ __all__ = [
     "FramingError",
     "InternalDecodeError",
     "NLRIDecodeError",
+    "OpenBMPDecodeError",
+    "ProxyDecodeError",
 ]
 
 
@@ -76,6 +78,20 @@ class NLRIDecodeError(BGPDecodeError):
     """NLRI of some address family could not be parsed."""
 
     layer = "nlri"
+
+
+class OpenBMPDecodeError(DecodeError):
+    """An OpenBMP binary header (the wrapping of a BMP message on OpenBMP's
+    Kafka topics) is malformed."""
+
+    layer = "openbmp"
+
+
+class ProxyDecodeError(DecodeError):
+    """A PROXY protocol header (HAProxy, versions 1 and 2) expected at the
+    start of a stream is missing or malformed."""
+
+    layer = "proxy"
 
 
 class CaptureError(DecodeError):

@@ -2,7 +2,9 @@
 
     python fuzz/make_seeds.py [--repo-only] [OUT_DIR]     (default fuzz/corpus)
 
-Seeds come from every BMP message of every raw stream in pcaps/ and, when
+Seeds come from every BMP message of every raw stream in pcaps/, of
+tests/nlri/data/rfc_families.bmp (hand-packed FlowSpec, VPLS, MDT, MVPN,
+RTC-for-AFI-2 routes) and, when
 present, ../shared/pcaps/*.bmp (of frr_large.bmp, its first megabyte) and the
 pmacct captures in ../shared/pcaps/public/pmacct: whole
 BMP messages for ``decode``/``stream``, UPDATE bodies and BGP messages (from
@@ -124,8 +126,12 @@ def _bgp_messages(item: object) -> list[object]:
     return out
 
 
+#: BMP messages packed by hand from the RFCs for the families no capture carries (MDT, MVPN, ...)
+RFC_SOURCES = [ROOT / "tests" / "nlri" / "data" / "rfc_families.bmp"]
+
+
 def default_sources() -> list[Path]:
-    sources = sorted((ROOT / "pcaps").glob("*.bmp"))
+    sources = sorted((ROOT / "pcaps").glob("*.bmp")) + RFC_SOURCES
     shared = ROOT.parent / "shared" / "pcaps"
     if shared.is_dir():
         sources += sorted(shared.glob("*.bmp"))
@@ -138,7 +144,7 @@ def main() -> None:
     out = Path(args[0]) if args else ROOT / "fuzz" / "corpus"
     sources = default_sources()
     if "--repo-only" in sys.argv:  # only the captures shipped in pcaps/
-        sources = [s for s in sources if s.parent == ROOT / "pcaps"]
+        sources = [s for s in sources if s.parent == ROOT / "pcaps" or s in RFC_SOURCES]
     seeds = build_seeds(sources)
     for target, inputs in seeds.items():
         (out / target).mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,10 @@ namespace per page like a doctest session:
   test); it must exit 0, and the lines after it (if any) are its expected
   output, checked like a doctest's.
 
+A page whose examples need optional extras says so in a MyST comment,
+``% requires: pyarrow duckdb``: without those modules its examples are
+skipped (CI installs the extras, so they run there).
+
 A block that must not run is marked on the line just before its fence with
 ``% skip: why`` (a MyST comment) or ``<!-- skip: why -->`` (README).  In
 docs/, ``sh``/``bash``/``shell`` fences are refused: use ``console``.
@@ -116,7 +120,13 @@ def run_console(block: Block) -> None:
             )
 
 
+_REQUIRES = re.compile(r"^%\s*requires:(.*)$", re.MULTILINE)
+
+
 def run_page(page: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    for m in _REQUIRES.finditer(page.read_text(encoding="utf-8")):
+        for module in m.group(1).split():
+            pytest.importorskip(module, reason=f"{page.name} needs the optional module {module}")
     monkeypatch.chdir(ROOT)
     namespace: dict[str, Any] = {"__name__": f"docs_{page.stem}"}
     ran = 0

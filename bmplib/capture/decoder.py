@@ -192,6 +192,15 @@ class CapturedItem:
         """The item's position in its connection's TCP stream."""
         return self.item.offset
 
+    def __getattr__(self, name: str) -> Any:
+        """Every other attribute is the item's (``.update``, ``.stats``,
+        ``.reason``, ``.error``...): a captured item stands in for the stream
+        item it carries, so a loop written for a raw BMP stream runs on a
+        capture unchanged.  (``isinstance`` tests need ``.item``.)"""
+        if name == "item" or name.startswith("__"):  # not set yet (copy, pickle): no recursion
+            raise AttributeError(name)
+        return getattr(self.item, name)
+
     def __json__(self) -> dict[str, Any]:
         from bmplib.json import to_json  # json is an adapter over the core; import it late
 

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from bmplib.errors import EncodeError, NLRIDecodeError
-from bmplib.nlri.addpath import read_path_id, with_path_id
 from bmplib.nlri.bgpls_tlvs import (
     IPReachability,
     LSFramingError,
@@ -40,6 +39,7 @@ from bmplib.nlri.bgpls_tlvs import (
 )
 from bmplib.nlri.rd import RouteDistinguisher
 from bmplib.nlri.registry import AFI, SAFI, family_name, register
+from bmplib.nlri.walk import read_path_id, with_path_id
 from bmplib.session import DecodeContext
 
 __all__ = [
@@ -158,9 +158,9 @@ class LSNLRI:
     def __json__(self) -> dict[str, Any]:
         from bmplib.json import value_to_json
 
-        return {
+        out = {
             "family": family_name(*self.family),
-            "prefix": str(self),
+            "text": str(self),
             "path_id": self.path_id,
             "nlri_type": value_to_json(self.nlri_type),
             "protocol_id": value_to_json(self.protocol_id),
@@ -168,6 +168,9 @@ class LSNLRI:
             "rd": None if self.rd is None else str(self.rd),
             "descriptors": value_to_json(self.descriptors),
         }
+        if isinstance(self, PrefixNLRI):
+            out["prefix"] = self.prefix
+        return out
 
 
 @dataclass(slots=True)
@@ -262,7 +265,7 @@ class UnknownLSNLRI:
         return f"[{_text_name(self.code, _NLRI_TYPES)}][{self.data.hex()}]"
 
     def __json__(self) -> dict[str, Any]:
-        return {"family": family_name(*self.family), "prefix": str(self), "path_id": self.path_id,
+        return {"family": family_name(*self.family), "text": str(self), "path_id": self.path_id,
                 "nlri_type": self.code, "hex": self.data.hex()}  # fmt: skip
 
 
@@ -305,9 +308,7 @@ def decode_bgpls_nlri(
     p = pos
     while p < end:
         start = p
-        pid: int | None = None
-        if path_id:
-            pid, p = read_path_id(buf, p, end, "BGP-LS")
+        pid, p = read_path_id(buf, p, end, path_id, "BGP-LS")
         if p + 4 > end:
             raise NLRIDecodeError("BGP-LS NLRI too short for its type and length", start, buf[start:end])
         code, n = _HDR.unpack_from(buf, p)

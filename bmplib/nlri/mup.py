@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from bmplib.errors import EncodeError, NLRIDecodeError
-from bmplib.nlri.addpath import read_path_id, with_path_id
 from bmplib.nlri.rd import RouteDistinguisher
 from bmplib.nlri.registry import AFI, SAFI, family_name, register
+from bmplib.nlri.walk import read_path_id, with_path_id
 from bmplib.session import DecodeContext
 
 __all__ = [
@@ -128,7 +128,7 @@ class MUPRoute:
     def __json__(self) -> dict[str, Any]:
         from bmplib.json import value_to_json
 
-        out: dict[str, Any] = {"family": family_name(*self.family), "prefix": str(self), "path_id": self.path_id,
+        out: dict[str, Any] = {"family": family_name(*self.family), "text": str(self), "path_id": self.path_id,
                                "route_type": value_to_json(self.route_type),
                                "architecture_type": value_to_json(self.architecture_type)}  # fmt: skip
         for f in dataclasses.fields(self):
@@ -155,23 +155,24 @@ def _pack_prefix(length: int, packed: bytes, width: int) -> bytes:
 @dataclass(slots=True)
 class InterworkSegmentDiscovery(MUPRoute):
     """Interwork Segment Discovery route (type 1, section 3.1.1): RD and the
-    prefix of the interwork segment (*length* bits, *packed* octets)."""
+    prefix of the interwork segment (*length* bits, *packed* octets; ``prefix``: its CIDR text)."""
 
     TYPE: ClassVar[int] = 1
-    _json_views: ClassVar[tuple[str, ...]] = ("prefix_text",)
+    _json_views: ClassVar[tuple[str, ...]] = ("prefix",)
     rd: RouteDistinguisher
     length: int
     packed: bytes
 
     @property
-    def prefix_text(self) -> str:
+    def prefix(self) -> str:
+        """The prefix as CIDR text (``10.60.0.0/24``)."""
         return _prefix_text(self.length, self.packed, self.width)
 
     def encode_body(self) -> bytes:
         return self.rd.encode() + _pack_prefix(self.length, self.packed, self.width)
 
     def text_fields(self) -> list[str]:
-        return [str(self.rd), self.prefix_text]
+        return [str(self.rd), self.prefix]
 
 
 @dataclass(slots=True)
@@ -205,7 +206,7 @@ class Type1SessionTransformed(MUPRoute):
     source address length field (older encoders)."""
 
     TYPE: ClassVar[int] = 3
-    _json_views: ClassVar[tuple[str, ...]] = ("prefix_text",)
+    _json_views: ClassVar[tuple[str, ...]] = ("prefix",)
     rd: RouteDistinguisher
     length: int
     packed: bytes
@@ -217,7 +218,8 @@ class Type1SessionTransformed(MUPRoute):
     source: str | None = None
 
     @property
-    def prefix_text(self) -> str:
+    def prefix(self) -> str:
+        """The prefix as CIDR text (``10.60.0.0/24``)."""
         return _prefix_text(self.length, self.packed, self.width)
 
     def encode_body(self) -> bytes:
@@ -237,7 +239,7 @@ class Type1SessionTransformed(MUPRoute):
         return out
 
     def text_fields(self) -> list[str]:
-        return [str(self.rd), self.prefix_text]
+        return [str(self.rd), self.prefix]
 
 
 @dataclass(slots=True)
@@ -361,9 +363,7 @@ def decode_mup_nlri(buf: bytes, pos: int, end: int, afi: int, path_id: bool = Fa
     p = pos
     while p < end:
         start = p
-        pid: int | None = None
-        if path_id:
-            pid, p = read_path_id(buf, p, end, "MUP")
+        pid, p = read_path_id(buf, p, end, path_id, "MUP")
         if p + 4 > end:
             raise NLRIDecodeError("MUP NLRI too short for its header", start, buf[start:end])
         arch, code, n = _HDR.unpack_from(buf, p)

@@ -38,6 +38,7 @@ class SAFI(enum.IntEnum):
     MPLS_LABEL = 4  # RFC 8277
     MCAST_VPN = 5  # RFC 6514
     VPLS = 65  # RFC 4761
+    MDT = 66  # RFC 6037
     EVPN = 70  # RFC 7432
     BGP_LS = 71  # RFC 9552
     BGP_LS_VPN = 72  # RFC 9552
@@ -122,6 +123,22 @@ _FAMILY_NAMES.update(
         (2, 73): "ipv6-sr-policy",
         (1, 85): "ipv4-mup",
         (2, 85): "ipv6-mup",
+    }
+)
+
+
+# FlowSpec VPN / L2VPN, VPLS, MDT, MVPN, RTC for AFI 2 (bmplib.nlri.flowspec, vpls, mdt, mvpn, rtc)
+_FAMILY_NAMES.update(
+    {
+        (1, 134): "ipv4-flowspec-vpn",
+        (2, 134): "ipv6-flowspec-vpn",
+        (25, 134): "l2vpn-flowspec",
+        (25, 65): "vpls",
+        (1, 66): "ipv4-mdt",
+        (2, 66): "ipv6-mdt",
+        (1, 5): "ipv4-mvpn",
+        (2, 5): "ipv6-mvpn",
+        (2, 132): "ipv6-rtc",
     }
 )
 

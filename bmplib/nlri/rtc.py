@@ -1,4 +1,6 @@
-"""Route Target Constraint NLRI (AFI 1, SAFI 132; RFC 4684 section 4).
+"""Route Target Constraint NLRI (AFI 1, SAFI 132; RFC 4684 section 4), and
+the same NLRI under AFI 2 (SAFI 132), which RFC 4684 does not define but
+which the issue's exporters list: the layout does not depend on the AFI.
 
 Each NLRI is a prefix of up to 96 bits over ``origin AS (4) | route target
 (8)``: ``length (1, in bits) | ceil(length / 8) octets``.  Length 0 is the
@@ -15,16 +17,17 @@ from __future__ import annotations
 
 import socket
 import struct
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from dataclasses import dataclass, field
+from typing import Any
 
 from bmplib.errors import EncodeError, NLRIDecodeError
-from bmplib.nlri.registry import AFI, SAFI, register
+from bmplib.nlri.registry import AFI, SAFI, family_name, register
 from bmplib.session import DecodeContext
 
-__all__ = ["RTC_FAMILY", "RTCCodec", "RouteTargetMembership", "decode_rtc_nlri", "route_target_text"]
+__all__ = ["RTC_FAMILY", "RTC_FAMILY_IPV6", "RTCCodec", "RouteTargetMembership", "decode_rtc_nlri", "route_target_text"]
 
 RTC_FAMILY = (1, 132)
+RTC_FAMILY_IPV6 = (2, 132)
 _U32 = struct.Struct("!I")
 _HI = struct.Struct("!HI")
 _IH = struct.Struct("!IH")
@@ -55,12 +58,14 @@ class RouteTargetMembership:
         a full origin AS + route target).
     :ivar packed: the ``ceil(length / 8)`` octets as on the wire.
     :ivar path_id: the ADD-PATH path identifier, or ``None``.
+    :ivar family: ``(1, 132)``, or ``(2, 132)`` for the NLRI of an AFI 2
+        MP_REACH (keyword-only).
     """
 
-    family: ClassVar[tuple[int, int]] = RTC_FAMILY
     length: int
     packed: bytes
     path_id: int | None = None
+    family: tuple[int, int] = field(default=RTC_FAMILY, kw_only=True)
 
     @classmethod
     def build(
@@ -108,7 +113,7 @@ class RouteTargetMembership:
 
     def __json__(self) -> dict[str, Any]:
         return {
-            "family": "rtc",
+            "family": family_name(*self.family),
             "prefix": str(self),
             "length": self.length,
             "origin_as": self.origin_as,
@@ -130,7 +135,9 @@ class RouteTargetMembership:
         return _U32.pack(self.path_id) + out
 
 
-def decode_rtc_nlri(buf: bytes, pos: int, end: int, path_id: bool = False) -> list[RouteTargetMembership]:
+def decode_rtc_nlri(
+    buf: bytes, pos: int, end: int, path_id: bool = False, family: tuple[int, int] = RTC_FAMILY
+) -> list[RouteTargetMembership]:
     """Decode the route-target membership NLRI in ``buf[pos:end]``.  Errors
     are :class:`NLRIDecodeError` at the failing NLRI."""
     out: list[RouteTargetMembership] = []
@@ -151,19 +158,23 @@ def decode_rtc_nlri(buf: bytes, pos: int, end: int, path_id: bool = False) -> li
             raise NLRIDecodeError(f"RTC prefix length {length} exceeds 96", start, buf[start:end])
         if q > end:
             raise NLRIDecodeError(f"RTC prefix /{length} runs past the end of the NLRI", start, buf[start:end])
-        out.append(RouteTargetMembership(length, buf[p + 1 : q], pid))
+        out.append(RouteTargetMembership(length, buf[p + 1 : q], pid, family=family))
         p = q
     return out
 
 
 class RTCCodec:
-    """The NLRI codec of AFI 1 / SAFI 132 (:class:`~bmplib.nlri.registry.NLRICodec`)."""
+    """The NLRI codec of AFI 1 or 2 / SAFI 132 (:class:`~bmplib.nlri.registry.NLRICodec`)."""
+
+    def __init__(self, family: tuple[int, int] = RTC_FAMILY) -> None:
+        self.family = family
 
     def decode(self, buf: bytes, pos: int, end: int, path_id: bool, ctx: DecodeContext) -> list[Any]:
-        return decode_rtc_nlri(buf, pos, end, path_id)
+        return decode_rtc_nlri(buf, pos, end, path_id, self.family)
 
     def encode(self, routes: list[Any], path_id: bool, ctx: DecodeContext) -> bytes:
         return b"".join(r.encode() for r in routes)
 
 
 register(AFI.IPV4, SAFI.ROUTE_TARGET_CONSTRAINT, RTCCodec())
+register(AFI.IPV6, SAFI.ROUTE_TARGET_CONSTRAINT, RTCCodec(RTC_FAMILY_IPV6))

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bmplib.errors import EncodeError, NLRIDecodeError
-from bmplib.nlri.addpath import read_path_id, with_path_id
 from bmplib.nlri.registry import AFI, SAFI, family_name, register
+from bmplib.nlri.walk import read_path_id, with_path_id
 from bmplib.session import DecodeContext
 
 __all__ = ["SRPolicyCodec", "SRPolicyNLRI", "decode_sr_policy_nlri"]
@@ -52,7 +52,7 @@ class SRPolicyNLRI:
         return f"[{self.distinguisher}][{self.color}][{self.endpoint}]"
 
     def __json__(self) -> dict[str, Any]:
-        return {"family": family_name(*self.family), "prefix": str(self), "path_id": self.path_id,
+        return {"family": family_name(*self.family), "text": str(self), "path_id": self.path_id,
                 "distinguisher": self.distinguisher, "color": self.color, "endpoint": self.endpoint}  # fmt: skip
 
     def encode(self) -> bytes:
@@ -71,9 +71,7 @@ def decode_sr_policy_nlri(buf: bytes, pos: int, end: int, afi: int, path_id: boo
     p = pos
     while p < end:
         start = p
-        pid: int | None = None
-        if path_id:
-            pid, p = read_path_id(buf, p, end, "SR Policy")
+        pid, p = read_path_id(buf, p, end, path_id, "SR Policy")
         if p >= end:
             raise NLRIDecodeError("SR Policy NLRI too short for its length octet", start, buf[start:end])
         bits = buf[p]

@@ -90,7 +90,8 @@ from bmplib.bgp.attributes.evpn_communities import (
     MACMobility,
     RouterMAC,
 )
-from bmplib.bgp.attributes.extended_communities import _EXT_REGISTRY, TunnelType
+from bmplib.bgp.attributes.extended_communities import _EXT_REGISTRY, Redirect, TunnelType
+from bmplib.bgp.attributes.flowspec_communities import TrafficAction, TrafficMarking, TrafficRate
 from bmplib.bgp.attributes.pmsi_tunnel import PMSITunnel, PMSITunnelType
 from bmplib.bgp.attributes.prefix_sid import (
     LabelIndexTLV,
@@ -187,12 +188,33 @@ from bmplib.nlri.evpn import (
     SPMSIAutoDiscovery,
     UnknownEVPNRoute,
 )
+from bmplib.nlri.flowspec import (
+    FlowSpecMAC,
+    FlowSpecMatch,
+    FlowSpecOperators,
+    FlowSpecPrefix,
+    FlowSpecRoute,
+    decode_flowspec_nlri,
+)
 from bmplib.nlri.inet import InetPrefix
 from bmplib.nlri.labeled import LabeledPrefix
+from bmplib.nlri.mdt import MDTRoute
+from bmplib.nlri.mvpn import (
+    SPMSIAD,
+    InterASIPMSIAD,
+    IntraASIPMSIAD,
+    LeafAD,
+    MVPNRoute,
+    SharedTreeJoin,
+    SourceActiveAD,
+    SourceTreeJoin,
+    UnknownMVPNRoute,
+)
 from bmplib.nlri.rd import RouteDistinguisher
 from bmplib.nlri.registry import AFI, SAFI, UnknownNLRI
 from bmplib.nlri.registry import lookup as lookup_codec
 from bmplib.nlri.rtc import RouteTargetMembership
+from bmplib.nlri.vpls import UnknownVPLSRoute, VPLSAutoDiscovery, VPLSRoute
 from bmplib.nlri.vpn import VPNPrefix
 from bmplib.session import DecodeContext, contexts_from_opens
 from bmplib.testing.ls_sr_mup import (
@@ -254,6 +276,17 @@ FAMILIES: tuple[tuple[int, int], ...] = (
     (2, 129),
     (25, 70),
     (1, 132),
+    # FlowSpec, VPN / L2VPN FlowSpec, VPLS, MDT, MVPN, RTC for AFI 2
+    (1, 133),
+    (2, 133),
+    (1, 134),
+    (2, 134),
+    (25, 134),
+    (25, 65),
+    (1, 66),
+    (1, 5),
+    (2, 5),
+    (2, 132),
     # BGP-LS, SR Policy, MUP (bmplib.testing.ls_sr_mup)
     *LS_SR_MUP_FAMILIES,
 )
@@ -388,9 +421,109 @@ def vpn_prefixes(family: tuple[int, int] = (1, 128), with_path_id: bool = False)
     ).filter(lambda r: 8 * (len(r.label_stack) + 8) + r.length <= 255)
 
 
-def rtc_routes(with_path_id: bool = False) -> st.SearchStrategy[Any]:
+def rtc_routes(with_path_id: bool = False, family: tuple[int, int] = (1, 132)) -> st.SearchStrategy[Any]:
     """Route-target membership NLRI (RFC 4684), the default route included."""
-    return st.builds(lambda lp, pid: RouteTargetMembership(lp[0], lp[1], pid), _prefix_bits(96), _path_id(with_path_id))
+    return st.builds(
+        lambda lp, pid: RouteTargetMembership(lp[0], lp[1], pid, family=family),
+        _prefix_bits(96),
+        _path_id(with_path_id),
+    )
+
+
+# ---------------------------------------------------------------------------
+# FlowSpec, VPLS, MVPN (MDT is drawn in nlri())
+# ---------------------------------------------------------------------------
+_FLOWSPEC_NUMERIC = (3, 4, 5, 6, 7, 8, 10, 11)
+_FLOWSPEC_TYPES: dict[int, tuple[int, ...]] = {
+    1: (1, 2, *_FLOWSPEC_NUMERIC, 9, 12),
+    2: (1, 2, *_FLOWSPEC_NUMERIC, 9, 12, 13),
+    25: (*_FLOWSPEC_NUMERIC, 9, 12, 13, *range(14, 25)),
+}
+
+
+@st.composite
+def _flowspec_matches(draw: st.DrawFn) -> list[FlowSpecMatch]:
+    """1-3 operator / value pairs, the end-of-list bit on the last only; any
+    and / length / comparison / reserved bits."""
+    ops = draw(st.lists(st.integers(0, 0x7F), min_size=1, max_size=3))
+    ops[-1] |= 0x80
+    out = []
+    for op in ops:
+        n = 1 << ((op >> 4) & 3)
+        out.append(FlowSpecMatch(op, draw(st.integers(0, (1 << (8 * n)) - 1))))
+    return out
+
+
+@st.composite
+def _flowspec_component(draw: st.DrawFn, afi: int) -> Any:
+    t = draw(st.sampled_from(_FLOWSPEC_TYPES[afi]))
+    if t in (1, 2) and afi == 1:
+        length = draw(st.integers(0, 32))
+        return FlowSpecPrefix(t, length, draw(st.binary(min_size=(length + 7) >> 3, max_size=(length + 7) >> 3)))
+    if t in (1, 2):
+        length = draw(st.integers(0, 128))
+        offset = draw(st.integers(0, length - 1)) if length else 0
+        n = (length - offset + 7) >> 3
+        return FlowSpecPrefix(t, length, draw(st.binary(min_size=n, max_size=n)), offset)
+    if t in (15, 16):
+        return FlowSpecMAC(t, draw(st.binary(max_size=8)))
+    return FlowSpecOperators(t, draw(_flowspec_matches()))
+
+
+@st.composite
+def flowspec_routes(draw: st.DrawFn, family: tuple[int, int] = (1, 133), with_path_id: bool = False) -> Any:
+    """FlowSpec NLRI (RFC 8955, RFC 8956, L2VPN) of every component type,
+    some in the two-octet length form, and NLRI with a component type the
+    family does not define (:class:`~bmplib.nlri.flowspec.UnknownFlowSpecRoute`)."""
+    rd = draw(route_distinguishers()) if family[1] == 134 else None
+    components = draw(st.lists(_flowspec_component(family[0]), max_size=5))
+    route = FlowSpecRoute(family, components, rd, path_id=draw(_path_id(with_path_id)))
+    if draw(st.integers(0, 9)) == 0:
+        # an undefined component type: decoded from its octets, for the reason text
+        bad = draw(st.integers(0, 255).filter(lambda t: t not in _FLOWSPEC_TYPES[family[0]]))
+        body = route.encode()[(4 if route.path_id is not None else 0) + 1 :] + bytes((bad,)) + draw(_small_bytes())
+        wire = (b"" if route.path_id is None else route.path_id.to_bytes(4, "big")) + bytes((len(body),)) + body
+        if len(body) < 240:
+            return decode_flowspec_nlri(wire, 0, len(wire), family, route.path_id is not None)[0]
+    if len(route.encode()) < 240:
+        route.long_length = draw(st.booleans())
+    return route
+
+
+def vpls_routes(with_path_id: bool = False) -> st.SearchStrategy[Any]:
+    """VPLS NLRI: RFC 4761 signalling, RFC 6074 auto-discovery, other lengths."""
+    pid = _path_id(with_path_id)
+    return st.one_of(
+        st.builds(VPLSRoute, route_distinguishers(), u16, u16, u16, u24, path_id=pid),
+        st.builds(VPLSAutoDiscovery, route_distinguishers(), ipv4_addresses(), path_id=pid),
+        st.builds(UnknownVPLSRoute, st.binary(max_size=40).filter(lambda b: len(b) not in (12, 17)), path_id=pid),
+    )
+
+
+def _mvpn_simple(family: tuple[int, int]) -> st.SearchStrategy[MVPNRoute]:
+    rd, ip, opt = route_distinguishers(), ip_addresses(), _opt_ip()
+    return st.one_of(
+        st.builds(IntraASIPMSIAD, rd, ip, family=st.just(family)),
+        st.builds(InterASIPMSIAD, rd, u32, family=st.just(family)),
+        st.builds(SPMSIAD, rd, opt, opt, ip, family=st.just(family)),
+        st.builds(SourceActiveAD, rd, opt, opt, family=st.just(family)),
+        st.builds(SharedTreeJoin, rd, u32, opt, opt, family=st.just(family)),
+        st.builds(SourceTreeJoin, rd, u32, opt, opt, family=st.just(family)),
+        st.builds(UnknownMVPNRoute, st.integers(8, 255) | st.just(0), st.binary(max_size=40), family=st.just(family)),
+    )
+
+
+def mvpn_routes(family: tuple[int, int] = (1, 5), with_path_id: bool = False) -> st.SearchStrategy[MVPNRoute]:
+    """MCAST-VPN routes of types 1-7 (RFC 6514, RFC 6625 wildcards, Leaf A-D
+    route keys of every type) and unknown route types."""
+
+    def with_pid(route: MVPNRoute, pid: int | None) -> MVPNRoute:
+        route.path_id = pid
+        return route
+
+    base = _mvpn_simple(family)
+    leaf = st.builds(LeafAD, base, ip_addresses(), family=st.just(family)).filter(lambda r: len(r.encode_body()) <= 255)
+    return st.builds(with_pid, st.one_of(base, leaf), _path_id(with_path_id))
 
 
 def _opt_ip() -> st.SearchStrategy[str | None]:
@@ -453,8 +586,17 @@ def nlri(afi: int, safi: int, with_path_id: bool = False) -> st.SearchStrategy[A
         return vpn_prefixes(family, with_path_id)
     if family == (25, 70):
         return evpn_routes(with_path_id)
-    if family == (1, 132):
-        return rtc_routes(with_path_id)
+    if family in ((1, 132), (2, 132)):
+        return rtc_routes(with_path_id, family)
+    if family in ((1, 133), (2, 133), (1, 134), (2, 134), (25, 134)):
+        return flowspec_routes(family, with_path_id)
+    if family == (25, 65):
+        return vpls_routes(with_path_id)
+    if family == (1, 66):
+        ip = ipv4_addresses()
+        return st.builds(MDTRoute, route_distinguishers(), ip, ip, path_id=_path_id(with_path_id))
+    if family in ((1, 5), (2, 5)):
+        return mvpn_routes(family, with_path_id)
     if family in LS_SR_MUP_FAMILIES:
         return ls_sr_mup_nlri(afi, safi, with_path_id)
     if lookup_codec(afi, safi) is not None:
@@ -474,7 +616,7 @@ def _route_list(family: tuple[int, int], ctx: DecodeContext, max_size: int = 4) 
 # ---------------------------------------------------------------------------
 def extended_communities() -> st.SearchStrategy[Any]:
     """Every typed extended community (RFC 4360, RFC 5668, RFC 9012, EVPN,
-    link bandwidth) and raw ones of unregistered (type, sub-type)."""
+    link bandwidth, FlowSpec actions) and raw ones of unregistered (type, sub-type)."""
     raw = st.builds(ExtendedCommunity, u8, u8, st.binary(min_size=6, max_size=6)).filter(
         lambda c: (c.type, c.subtype) not in _EXT_REGISTRY
     )
@@ -501,6 +643,13 @@ def extended_communities() -> st.SearchStrategy[Any]:
         st.builds(ETree, st.just(0x06), st.just(0x05), u8, u16, u24),
         st.builds(DFElection, st.just(0x06), st.just(0x06), u8, u16, u24),
         st.builds(DefaultGateway, st.just(0x03), st.just(0x0D), st.binary(min_size=6, max_size=6)),
+        # FlowSpec traffic actions (RFC 8955 section 7)
+        st.builds(TrafficRate, st.just(0x80), st.sampled_from((0x06, 0x0C)), u16, st.floats(width=32, allow_nan=False)),
+        st.builds(TrafficAction, st.just(0x80), st.just(0x07), st.integers(0, (1 << 46) - 1), *[st.booleans()] * 2),
+        st.builds(TrafficMarking, st.just(0x80), st.just(0x09), st.integers(0, (1 << 42) - 1), st.integers(0, 63)),
+        st.builds(Redirect, st.just(0x80), st.just(0x08), u16, u32),
+        st.builds(Redirect, st.just(0x81), st.just(0x08), ipv4_addresses(), u16),
+        st.builds(Redirect, st.just(0x82), st.just(0x08), u32, u16),
         mup_extended_communities(),
     )
 

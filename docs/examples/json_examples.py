@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import bmplib
+from bmplib.openbmp import OpenBMPDecoder, OpenBMPHeader, OpenBMPRecord
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 OUT = Path(__file__).resolve().parent / "json"
@@ -70,6 +71,12 @@ def derived_examples() -> dict[str, Any]:
     dec.feed(data[:170])
     dec.close()
     out["skipped"] = bmplib.to_json(list(dec)[1])
+    # "openbmp": GoBGP's Initiation as an OpenBMP collector publishes it (bmplib.openbmp)
+    header = OpenBMPHeader(1, 7, 0x80, 12, 1796320000, 250000, bytes.fromhex("5d" * 16), "collector-a",
+                           bytes.fromhex("a7" * 16), "192.0.2.1", "lab", 1)  # fmt: skip
+    reader = OpenBMPDecoder()
+    reader.feed(OpenBMPRecord(header, init).encode())
+    out["openbmp"] = bmplib.to_json(next(reader))
     return out
 
 

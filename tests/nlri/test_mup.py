@@ -151,7 +151,7 @@ def test_json() -> None:
     assert j["announced"] == [
         {
             "family": "ipv4-mup",
-            "prefix": "[t1st][65300:62][192.168.0.1/32]",
+            "text": "[t1st][65300:62][192.168.0.1/32]",
             "path_id": None,
             "route_type": "type_1_session_transformed",
             "architecture_type": "three_gpp_5g",
@@ -164,7 +164,7 @@ def test_json() -> None:
             "endpoint": "10.0.0.1",
             "source_length": 0,
             "source": None,
-            "prefix_text": "192.168.0.1/32",
+            "prefix": "192.168.0.1/32",
         }
     ]
     ec = bmplib.to_json(decode(WIRES["mup-v4-dsd"]))["attributes"][-1]["communities"][-1]

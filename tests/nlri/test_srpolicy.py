@@ -229,7 +229,7 @@ def test_every_segment_type_by_layout() -> None:
 
 def test_json() -> None:
     j = bmplib.to_json(decode(WIRES["srpolicy4"]))
-    assert j["announced"] == [{"family": "ipv4-sr-policy", "prefix": "[2][99][10.0.0.15]", "path_id": None,
+    assert j["announced"] == [{"family": "ipv4-sr-policy", "text": "[2][99][10.0.0.15]", "path_id": None,
                                "distinguisher": 2, "color": 99, "endpoint": "10.0.0.15"}]  # fmt: skip
     (t,) = [a for a in j["attributes"] if a["type_code"] == 23]
     assert t["name"] == "tunnel_encapsulation" and t["tunnels"][0]["tunnel_type"] == "sr_policy"

@@ -27,9 +27,8 @@ def _load(name: str, path: Path) -> ModuleType:
 
 sys.path.insert(0, str(ROOT / "fuzz"))
 TARGETS: dict[str, Any] = _load("targets", ROOT / "fuzz" / "targets.py").TARGETS
-SEEDS: dict[str, list[bytes]] = _load("bmplib_fuzz_make_seeds", ROOT / "fuzz" / "make_seeds.py").build_seeds(
-    sorted(PCAPS.glob("*.bmp"))
-)
+_MAKE_SEEDS = _load("bmplib_fuzz_make_seeds", ROOT / "fuzz" / "make_seeds.py")
+SEEDS: dict[str, list[bytes]] = _MAKE_SEEDS.build_seeds(sorted(PCAPS.glob("*.bmp")) + _MAKE_SEEDS.RFC_SOURCES)
 
 
 #: targets no shipped capture has seeds for (their inputs come from the fuzzer only)

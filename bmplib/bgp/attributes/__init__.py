@@ -36,9 +36,17 @@ other      (kept raw)                            :class:`UnknownAttribute`
 """
 
 # the attributes and extended communities of the VPN / EVPN families register
-# themselves on import (PMSI_TUNNEL 22, BGP Prefix-SID 40, EVPN communities)
-# BGP-LS attribute (29), Tunnel Encapsulation (23), MUP extended community
-from bmplib.bgp.attributes import bgpls, evpn_communities, mup_communities, pmsi_tunnel, prefix_sid, tunnel_encap  # noqa: F401  # noqa: F401
+# themselves on import (PMSI_TUNNEL 22, BGP Prefix-SID 40, EVPN and FlowSpec
+# communities; BGP-LS attribute 29, Tunnel Encapsulation 23, MUP community)
+from bmplib.bgp.attributes import (  # noqa: F401
+    bgpls,
+    evpn_communities,
+    flowspec_communities,
+    mup_communities,
+    pmsi_tunnel,
+    prefix_sid,
+    tunnel_encap,
+)
 from bmplib.bgp.attributes.aspath import (
     AS_TRANS,
     Aggregator,
@@ -82,6 +90,7 @@ from bmplib.bgp.attributes.extended_communities import (
     IPv6ExtendedCommunities,
     IPv6ExtendedCommunity,
     LinkBandwidth,
+    Redirect,
     RouteOrigin,
     RouteTarget,
     TunnelType,
@@ -124,6 +133,7 @@ __all__ = [
     "OriginType",
     "OriginatorID",
     "Problem",
+    "Redirect",
     "RouteOrigin",
     "RouteTarget",
     "SegmentType",

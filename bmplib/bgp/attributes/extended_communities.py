@@ -45,6 +45,7 @@ __all__ = [
     "IPv6ExtendedCommunities",
     "IPv6ExtendedCommunity",
     "LinkBandwidth",
+    "Redirect",
     "RouteOrigin",
     "RouteTarget",
     "TunnelType",
@@ -65,6 +66,9 @@ SUBTYPE_ROUTE_ORIGIN = 0x03
 SUBTYPE_LINK_BANDWIDTH = 0x04
 SUBTYPE_ENCAPSULATION = 0x0C
 TRANSITIVE_OPAQUE = 0x03
+#: FlowSpec redirect: generic transitive experimental types (RFC 7153) 0x80 / 0x81 / 0x82
+FLOWSPEC_REDIRECT_TYPES = (0x80, 0x81, 0x82)
+SUBTYPE_REDIRECT = 0x08
 
 
 class TunnelType(enum.IntEnum):
@@ -213,8 +217,18 @@ def _admin_decoder(cls: type[_AdminCommunity]) -> Callable[[bytes, int], _AdminC
     return decode
 
 
+@dataclass(slots=True)
+class Redirect(_AdminCommunity):
+    """FlowSpec redirect to a VRF (sub-type 0x08; RFC 8955 section 7.4):
+    the route target of the VRF, in its AS-2 (type 0x80), IPv4 (0x81) or
+    AS-4 (0x82) form (the transitive experimental types)."""
+
+    kind: ClassVar[str] = "redirect"
+
+
 _decode_rt = _admin_decoder(RouteTarget)
 _decode_ro = _admin_decoder(RouteOrigin)
+_decode_redirect = _admin_decoder(Redirect)
 
 
 @dataclass(slots=True)
@@ -286,6 +300,9 @@ for _t in (*TWO_OCTET_AS, *IPV4_ADDRESS, *FOUR_OCTET_AS):
 for _t in TWO_OCTET_AS:
     register_extended_community(_t, SUBTYPE_LINK_BANDWIDTH, _decode_link_bandwidth)
 register_extended_community(TRANSITIVE_OPAQUE, SUBTYPE_ENCAPSULATION, _decode_encapsulation)
+# FlowSpec redirect (RFC 8955 section 7.4); the other traffic actions are in flowspec_communities
+for _t in FLOWSPEC_REDIRECT_TYPES:
+    register_extended_community(_t, SUBTYPE_REDIRECT, _decode_redirect)
 
 
 def decode_extended_community(buf: bytes, pos: int) -> Any:
