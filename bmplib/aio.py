@@ -42,7 +42,8 @@ from types import TracebackType
 from typing import BinaryIO, Union
 
 from bmplib.bmp.messages import Initiation, Termination
-from bmplib.errors import FramingError
+from bmplib.errors import FramingError, ProxyDecodeError
+from bmplib.proxy import decode_proxy_header
 from bmplib.stream import DEFAULT_MAX_MESSAGE_LENGTH, BMPDecoder, ErrorRecord, SkippedBytes, StreamItem
 
 __all__ = [
@@ -87,6 +88,8 @@ class Router:
     :ivar messages: items decoded from this connection so far.
     :ivar octets: octets received on this connection so far.
     :ivar errors: error and skip records among them.
+    :ivar via: with ``Collector(proxy=True)``, the (address, port) of the load
+        balancer the connection came through.
     """
 
     address: str
@@ -98,6 +101,7 @@ class Router:
     messages: int = 0
     octets: int = 0
     errors: int = 0
+    via: tuple[str, int] | None = None
 
     @property
     def name(self) -> str:
@@ -217,6 +221,11 @@ class Collector:
         (the router restarted its session); ``False`` keeps both.
     :param keep_raw: hand out each item's octets as received (:attr:`Collected.raw`), e.g.
         to republish them (OpenBMP ``bmp_raw``).
+    :param proxy: each connection starts with a PROXY protocol v1/v2 header (a load
+        balancer in front of the collector, :mod:`bmplib.proxy`): the router is the
+        header's source address (the allow-list and :attr:`Router.address` use it;
+        :attr:`Router.via` is the balancer); a connection whose header is missing or
+        malformed is refused (``bad proxy header``).
     :param asn_guess: the :class:`~bmplib.BMPDecoder` option (retry an AS_PATH with the other AS width).
     """
 
@@ -234,6 +243,7 @@ class Collector:
         raw_dir: str | os.PathLike[str] | None = None,
         replace: bool = True,
         keep_raw: bool = False,
+        proxy: bool = False,
         asn_guess: bool = False,
     ) -> None:
         if max_routers < 1:
@@ -250,6 +260,7 @@ class Collector:
         self.raw_dir = Path(raw_dir) if raw_dir is not None else None
         self.replace = replace
         self.keep_raw = keep_raw
+        self.proxy = proxy
         self.asn_guess = asn_guess
         BMPDecoder(max_message_length=max_message_length)  # reject a bad length now
         self.stats = CollectorStats()
@@ -368,16 +379,24 @@ class Collector:
             self.stats.refused += 1
             writer.close()
             return
-        refusal = ""
-        if not self._allowed(router.address):
+        refusal = detail = ""
+        first = b""
+        if self.proxy:
+            try:
+                first = await self._read_proxy(router, reader)
+            except (ProxyDecodeError, ConnectionError, OSError, asyncio.TimeoutError, EOFError) as exc:
+                refusal, detail = "bad proxy header", str(exc) or type(exc).__name__
+        if refusal:
+            pass
+        elif not self._allowed(router.address):
             refusal = "not allowed"
         elif len(self._open) >= self.max_routers:
             refusal = "too many routers"
         if refusal:
             self.stats.refused += 1
-            log.warning("refused %s: %s", router.name, refusal)
+            log.warning("refused %s: %s %s", router.name, refusal, detail)
             writer.close()
-            await self._emit(RouterEvent("refused", router, refusal))
+            await self._emit(RouterEvent("refused", router, refusal, detail))
             return
         if self.replace:
             for other in list(self._open.values()):
@@ -391,7 +410,7 @@ class Collector:
         log.info("connected %s", router.name)
         try:
             await self._emit(RouterEvent("connected", router))
-            reason, detail = await self._serve(conn, reader)
+            reason, detail = await self._serve(conn, reader, first)
             await self._emit(RouterEvent("disconnected", router, reason, detail))
             log.info("disconnected %s: %s %s", router.name, reason, detail)
         finally:
@@ -399,7 +418,26 @@ class Collector:
             self._open.pop(router.connection, None)
             self.stats.routers = len(self._open)
 
-    async def _serve(self, conn: _Connection, reader: asyncio.StreamReader) -> tuple[str, str]:
+    async def _read_proxy(self, router: Router, reader: asyncio.StreamReader) -> bytes:
+        """Read the PROXY protocol header; the router is its source. Returns
+        the octets read after the header (the start of the BMP stream)."""
+        buf = b""
+        while True:
+            read = reader.read(READ_SIZE)
+            data = await (read if self.idle_timeout is None else asyncio.wait_for(read, self.idle_timeout))
+            if not data:
+                raise EOFError("the connection ended before its PROXY header")
+            buf += data
+            found = decode_proxy_header(buf)
+            if found is not None:
+                break
+        header, length = found
+        router.via = (router.address, router.port)
+        if header.source_address is not None and header.source_port is not None:
+            router.address, router.port = header.source_address, header.source_port
+        return buf[length:]
+
+    async def _serve(self, conn: _Connection, reader: asyncio.StreamReader, first: bytes = b"") -> tuple[str, str]:
         """Read one connection to its end; the reason it ended and a detail."""
         router = conn.router
         decoder = BMPDecoder(max_message_length=self.max_message_length, resync=self.resync, asn_guess=self.asn_guess)
@@ -410,7 +448,9 @@ class Collector:
         try:
             while True:
                 try:
-                    if self.idle_timeout is None:
+                    if first:
+                        data, first = first, b""
+                    elif self.idle_timeout is None:
                         data = await reader.read(READ_SIZE)
                     else:
                         data = await asyncio.wait_for(reader.read(READ_SIZE), self.idle_timeout)

@@ -35,6 +35,7 @@ re-encodes byte for byte.  The text form follows the RFC's terms::
 from __future__ import annotations
 
 import enum
+import itertools
 import socket
 from dataclasses import dataclass, field
 from typing import Any, Union
@@ -206,6 +207,7 @@ class FlowSpecPrefix:
             return f"{_ip_text(2, self.packed)}/{self.length} offset {self.offset}"
         bits = self.length - self.offset
         value = int.from_bytes(self.packed, "big") >> max(len(self.packed) * 8 - bits, 0) if bits > 0 else 0
+        value &= (1 << max(bits, 0)) - 1  # an object built with too few octets still prints
         address = (value << (128 - self.length)).to_bytes(16, "big") if self.length else bytes(16)
         text = f"{_ip_text(2, address)}/{self.length}"
         return f"{text} offset {self.offset}" if self.offset else text
@@ -334,6 +336,13 @@ class FlowSpecRoute(_FlowSpecBase):
     rd: RouteDistinguisher | None = None
     path_id: int | None = field(default=None, kw_only=True)
     long_length: bool = field(default=False, kw_only=True)
+
+    @property
+    def ordered(self) -> bool:
+        """RFC 8955 section 4.2: each component type at most once, in
+        increasing order (bmplib decodes the NLRI either way)."""
+        types = [int(c.type) for c in self.components]
+        return all(a < b for a, b in itertools.pairwise(types))
 
     def component(self, type_: int) -> FlowSpecComponent | None:
         """The first component of *type_*, or ``None``."""

@@ -4,12 +4,13 @@ whose ``"event"`` key names it (docs/json.md, "RIB events")."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from bmplib.bmp.header import Table
 from bmplib.json import value_to_json
 from bmplib.nlri.registry import family_name
-from bmplib.rib.model import Peer, Route
+from bmplib.rib.model import Peer, Route, RouteStore, RouteValue
 
 __all__ = [
     "EndOfRib",
@@ -109,12 +110,22 @@ class PeerDownEvent(_PeerEvent):
 
 
 class _RouteEvent:
-    __slots__ = ("route", "time")
+    """An event about one route: its store, key and value at the time (the
+    :class:`~bmplib.rib.Route` view is built when asked for)."""
+
+    __slots__ = ("key", "store", "time", "value")
     name = ""
 
-    def __init__(self, route: Route, time: float | None) -> None:
-        self.route = route
+    def __init__(self, store: RouteStore, key: Hashable, value: RouteValue, time: float | None) -> None:
+        self.store = store
+        self.key = key
+        self.value = value
         self.time = time
+
+    @property
+    def route(self) -> Route:
+        """The route (its state after the event; before it for a withdrawal)."""
+        return Route(self.store, self.key, self.value)
 
     def _base(self) -> dict[str, Any]:
         out: dict[str, Any] = {"event": self.name, "time": self.time}
@@ -145,8 +156,11 @@ class RouteChanged(_RouteEvent):
     __slots__ = ("changed", "old", "old_nlri")
     name = "route_changed"
 
-    def __init__(self, route: Route, time: float | None, old: Any, old_nlri: Any, changed: list[Any]) -> None:
-        super().__init__(route, time)
+    def __init__(
+        self, store: RouteStore, key: Hashable, value: RouteValue, time: float | None, old: Any, old_nlri: Any,
+        changed: list[Any],
+    ) -> None:  # fmt: skip
+        super().__init__(store, key, value, time)
         self.old = old
         self.old_nlri = old_nlri
         self.changed = changed
@@ -172,8 +186,8 @@ class RouteWithdrawn(_RouteEvent):
     __slots__ = ("cause",)
     name = "route_withdrawn"
 
-    def __init__(self, route: Route, time: float | None, cause: str) -> None:
-        super().__init__(route, time)
+    def __init__(self, store: RouteStore, key: Hashable, value: RouteValue, time: float | None, cause: str) -> None:
+        super().__init__(store, key, value, time)
         self.cause = cause
 
     def __json__(self) -> dict[str, Any]:
@@ -205,8 +219,8 @@ class EndOfRib(_PeerEvent):
 class MacMoved:
     """An EVPN MAC/IP route for a MAC already known from another next hop or
     Ethernet segment (RFC 7432 section 15): old and new next hop, ESI, MAC
-    Mobility sequence number (0 when the community is absent) and sticky
-    flag; ``route`` is the new route."""
+    Mobility sequence number (``None`` when the route has no MAC Mobility
+    community) and the new route's sticky flag; ``route`` is the new route."""
 
     __slots__ = (
         "mac", "new_esi", "new_next_hop", "new_sequence", "old_esi", "old_next_hop", "old_sequence", "route",
@@ -219,8 +233,8 @@ class MacMoved:
         route: Route,
         time: float | None,
         mac: str,
-        old: tuple[str | None, str, int],
-        new: tuple[str | None, str, int],
+        old: tuple[str | None, str, int | None],
+        new: tuple[str | None, str, int | None],
         sticky: bool,
     ) -> None:
         self.route = route

@@ -44,6 +44,7 @@ from typing import Any
 
 from bmplib.bgp.attributes import MalformedAttribute, MPReachNLRI, MPUnreachNLRI
 from bmplib.bgp.attributes.evpn_communities import MACMobility
+from bmplib.bgp.update import Update
 from bmplib.bmp.constants import PeerUpTLVType
 from bmplib.bmp.header import Table
 from bmplib.bmp.messages import Initiation, PeerDown, PeerUp, RouteMonitoring, StatisticsReport, Termination
@@ -63,7 +64,20 @@ from bmplib.rib.events import (
     WithdrawCause,
 )
 from bmplib.rib.keys import family_of, inet_key, route_key
-from bmplib.rib.model import AttributePool, Peer, Route, Router, RouteStore, RouteValue
+from bmplib.rib.model import (
+    CHANGES_MAX,
+    CHANGES_SHIFT,
+    FIRST_FIELD,
+    FIRST_SHIFT,
+    LAST_SHIFT,
+    AttributePool,
+    Peer,
+    Route,
+    Router,
+    RouteStore,
+    RouteValue,
+    value_parts,
+)
 from bmplib.session import contexts_from_opens
 
 __all__ = ["DEFAULT_ROUTER", "RIB"]
@@ -79,11 +93,19 @@ _PID_SHIFT = 136
 
 def _diff(pool: AttributePool, old: RouteValue, new: RouteValue) -> list[Any]:
     """The attribute codes (and ``"nlri"``) that differ between two values."""
-    a, b = pool.sets[old[0]].by_code(), pool.sets[new[0]].by_code()
+    o, n = value_parts(old), value_parts(new)
+    a, b = pool.view(o[0]).by_code(), pool.view(n[0]).by_code()
     out: list[Any] = [c for c in sorted(set(a) | set(b)) if a.get(c) != b.get(c)]
-    if old[1] != new[1]:
+    if o[1] != n[1]:
         out.append("nlri")
     return out
+
+
+def _same(old: RouteValue, attrs: int, nlri: Any) -> bool:
+    """Whether a held value has attribute set *attrs* and route object *nlri*."""
+    if nlri is None:
+        return type(old) is int and old & 0xFFFFFFFF == attrs
+    return type(old) is tuple and old[0] & 0xFFFFFFFF == attrs and old[1] == nlri
 
 
 class RIB:
@@ -124,6 +146,10 @@ class RIB:
         new TCP connection of the same router starts a reconnect."""
         events: list[Any] = []
         capture_time: float | None = None
+        if type(item) is RouteMonitoring:  # the common case first
+            name = router if router is not None else DEFAULT_ROUTER
+            self._monitoring(self.routers.get(name) or self.router(name), item, events)
+            return events
         if isinstance(item, CapturedItem):
             name = router if router is not None else item.flow.src
             r = self.routers.get(name) or self.router(name)
@@ -139,11 +165,7 @@ class RIB:
             msg = item
         t = type(msg)
         if t is RouteMonitoring:
-            ph = msg.peer
-            ts = ph.timestamp_sec + ph.timestamp_usec / 1e6
-            if r.redump:
-                self._grace(r, ts, events)
-            self._route_monitoring(r, msg, ts, events)
+            self._monitoring(r, msg, events)
             return events
         ph = getattr(msg, "peer", None)
         if ph is not None and hasattr(ph, "timestamp"):
@@ -207,10 +229,19 @@ class RIB:
             p = r.peers[key] = Peer(r, ph)
         return p
 
-    def _route_monitoring(self, r: Router, msg: Any, ts: float, events: list[Any]) -> None:
-        u = msg.update
-        if u is None:
-            return
+    def _monitoring(self, r: Router, msg: Any, events: list[Any]) -> None:
+        ph = msg.peer
+        ts_us = ph.timestamp_sec * 1_000_000 + ph.timestamp_usec
+        if r.redump:
+            self._grace(r, ts_us / 1e6, events)
+        self._route_monitoring(r, msg, ts_us, events)
+
+    def _route_monitoring(self, r: Router, msg: Any, ts_us: int, events: list[Any]) -> None:
+        u = msg.bgp
+        if type(u) is not Update:
+            u = msg.update
+            if u is None:
+                return
         ph = msg.peer
         key = (ph.peer_type, ph.distinguisher, ph.address)
         peer = r.peers.get(key)
@@ -221,16 +252,20 @@ class RIB:
         if fams is None:
             fams = peer.tables[table] = {}
         reach = unreach = None
-        plain: list[Any] = []
-        for a in u.attributes:
-            c = a.type_code
-            if c == 14 and type(a) is MPReachNLRI:
-                reach = a
-            elif c == 15 and type(a) is MPUnreachNLRI:
-                unreach = a
-            elif type(a) is not MalformedAttribute:
-                plain.append(a)
+        plain: list[Any] = u.attributes
+        codes = [a.type_code for a in plain]
+        if 14 in codes or 15 in codes or u.problems:
+            plain = []
+            for a in u.attributes:
+                c = a.type_code
+                if c == 14 and type(a) is MPReachNLRI:
+                    reach = a
+                elif c == 15 and type(a) is MPUnreachNLRI:
+                    unreach = a
+                elif type(a) is not MalformedAttribute:
+                    plain.append(a)
         before = len(events)
+        ts = (ts_us, ts_us / 1e6)
         if u.problems:
             self._slow_update(peer, table, u, plain, reach, ts, events)
         else:
@@ -246,14 +281,14 @@ class RIB:
                 self._announce(peer, table, (reach.afi, reach.safi), reach.nlri, attrs, ts, events)
             if not u.nlri and not u.withdrawn_routes:
                 if not u.attributes:
-                    self._end_of_rib(peer, table, _IPV4_UNICAST, ts, events)
+                    self._end_of_rib(peer, table, _IPV4_UNICAST, ts[1], events)
                 elif len(u.attributes) == 1 and unreach is not None and not unreach.withdrawn:
-                    self._end_of_rib(peer, table, (unreach.afi, unreach.safi), ts, events)
+                    self._end_of_rib(peer, table, (unreach.afi, unreach.safi), ts[1], events)
         if self._thresholds and len(events) != before:
-            self._check_thresholds(peer, table, ts, events)
+            self._check_thresholds(peer, table, ts[1], events)
 
     def _slow_update(
-        self, peer: Peer, table: Table, u: Any, plain: list[Any], reach: Any, ts: float, events: list[Any]
+        self, peer: Peer, table: Table, u: Any, plain: list[Any], reach: Any, ts: tuple[int, float], events: list[Any]
     ) -> None:
         """An UPDATE with RFC 7606 findings: its views say what is announced
         and withdrawn (treat-as-withdraw moves announcements there)."""
@@ -271,7 +306,7 @@ class RIB:
 
     def _announce(
         self, peer: Peer, table: Table, family: tuple[int, int], routes: list[Any], attrs: int,
-        ts: float, events: list[Any],
+        ts: tuple[int, float], events: list[Any],
     ) -> None:  # fmt: skip
         store = peer.tables[table].get(family)
         if store is None:
@@ -280,6 +315,8 @@ class RIB:
         stale = store.stale
         history = store.history
         inet = store.inet
+        ts_us, when = ts
+        fresh = attrs | (ts_us << FIRST_SHIFT) | (ts_us << LAST_SHIFT)
         for p in routes:
             if inet and type(p) is InetPrefix:
                 key: Hashable = (int.from_bytes(p.packed, "big") << 8) | p.length
@@ -294,34 +331,45 @@ class RIB:
                 if stale is not None:
                     old = stale.pop(key, None)
                 if old is None:
-                    v = (attrs, nlri, ts, ts, history.pop(key, 0) if history else 0)
+                    v: RouteValue = fresh
+                    if history:
+                        n = history.pop(key, 0)
+                        if n:
+                            v |= min(n, CHANGES_MAX) << CHANGES_SHIFT
+                    if nlri is not None:
+                        v = (v, nlri)
                     stored[key] = v
-                    route = Route(store, key, v)
-                    events.append(RouteAdded(route, ts))
+                    events.append(RouteAdded(store, key, v, when))
                     if nlri is not None and self.track_macs and type(nlri) is MACIPAdvertisement:
-                        self._mac(store, route, ts, events)
+                        self._mac(store, Route(store, key, v), when, events)
                     continue
-                if old[0] == attrs and old[1] == nlri:
+                if _same(old, attrs, nlri):
                     stored[key] = old  # re-sent unchanged after a reconnect
                     continue
-            elif old[0] == attrs and old[1] == nlri:
+            elif _same(old, attrs, nlri):
                 continue
-            v = (attrs, nlri, old[2], ts, old[4] + 1)
+            packed = old if nlri is None else old[0]
+            changes = min(((packed >> CHANGES_SHIFT) & CHANGES_MAX) + 1, CHANGES_MAX)
+            v = attrs | (changes << CHANGES_SHIFT) | (packed & FIRST_FIELD) | (ts_us << LAST_SHIFT)
+            if nlri is not None:
+                v = (v, nlri)
             stored[key] = v
-            route = Route(store, key, v)
-            events.append(RouteChanged(route, ts, self.pool.sets[old[0]], old[1], _diff(self.pool, old, v)))
+            old_attrs, old_nlri = self.pool.view(value_parts(old)[0]), value_parts(old)[1]
+            events.append(RouteChanged(store, key, v, when, old_attrs, old_nlri, _diff(self.pool, old, v)))
             if nlri is not None and self.track_macs and type(nlri) is MACIPAdvertisement:
-                self._mac(store, route, ts, events)
+                self._mac(store, Route(store, key, v), when, events)
 
     def _withdraw(
-        self, peer: Peer, table: Table, family: tuple[int, int], routes: list[Any], ts: float, events: list[Any]
-    ) -> None:
+        self, peer: Peer, table: Table, family: tuple[int, int], routes: list[Any], ts: tuple[int, float],
+        events: list[Any],
+    ) -> None:  # fmt: skip
         store = peer.tables[table].get(family)
         if store is None:
             return
         stored = store.routes
         stale = store.stale
         inet = store.inet
+        when = ts[1]
         for p in routes:
             if inet and type(p) is InetPrefix:
                 key: Hashable = inet_key(p)
@@ -332,10 +380,11 @@ class RIB:
                 old = stale.pop(key, None)
             if old is None:
                 continue
-            store.history[key] = old[4] + 1
-            events.append(RouteWithdrawn(Route(store, key, old), ts, WithdrawCause.EXPLICIT))
-            if self.track_macs and type(old[1]) is MACIPAdvertisement:
-                self._mac_gone(store, old[1], ts)
+            _, nlri, _, _, changes = value_parts(old)
+            store.history[key] = changes + 1
+            events.append(RouteWithdrawn(store, key, old, when, WithdrawCause.EXPLICIT))
+            if self.track_macs and type(nlri) is MACIPAdvertisement:
+                self._mac_gone(store, nlri, when)
 
     def _end_of_rib(self, peer: Peer, table: Table, family: tuple[int, int], ts: float, events: list[Any]) -> None:
         events.append(EndOfRib(peer, ts, table, family))
@@ -361,14 +410,15 @@ class RIB:
     ) -> None:
         append = events.append
         for key, v in routes.items():
-            append(RouteWithdrawn(Route(store, key, v), ts, cause))
+            append(RouteWithdrawn(store, key, v, ts, cause))
         history = store.history
         for key, v in routes.items():
-            history[key] = v[4] + 1
+            history[key] = value_parts(v)[4] + 1
         if self.track_macs and store.family == _EVPN:
             for v in routes.values():
-                if type(v[1]) is MACIPAdvertisement:
-                    self._mac_gone(store, v[1], ts)
+                nlri = value_parts(v)[1]
+                if type(nlri) is MACIPAdvertisement:
+                    self._mac_gone(store, nlri, ts)
 
     def _clear_peer(self, peer: Peer, ts: float | None, cause: str, events: list[Any]) -> int:
         n = 0
@@ -482,9 +532,10 @@ class RIB:
     def _mac(self, store: RouteStore, route: Route, ts: float, events: list[Any]) -> None:
         """Follow a MAC/IP route: a known MAC from another ESI (or, single-
         homed, another next hop) is a move (RFC 7432 section 15)."""
-        nlri = route.value[1]
+        nlri = route.nlri
         attrs = route.attributes
-        seq, sticky = 0, False
+        seq: int | None = None
+        sticky = False
         for c in attrs.extended_communities:
             if isinstance(c, MACMobility):
                 seq, sticky = c.sequence, c.sticky

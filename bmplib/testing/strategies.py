@@ -103,6 +103,7 @@ from bmplib.bgp.attributes.prefix_sid import (
     SRv6SIDInformation,
     SRv6SIDStructure,
 )
+from bmplib.bgp.attributes.vpls_communities import Layer2Info
 from bmplib.bgp.capabilities import (
     _DECODERS as _CAPABILITY_DECODERS,
 )
@@ -650,6 +651,7 @@ def extended_communities() -> st.SearchStrategy[Any]:
         st.builds(Redirect, st.just(0x80), st.just(0x08), u16, u32),
         st.builds(Redirect, st.just(0x81), st.just(0x08), ipv4_addresses(), u16),
         st.builds(Redirect, st.just(0x82), st.just(0x08), u32, u16),
+        st.builds(Layer2Info, st.just(0x80), st.just(0x0A), u8, u8, u16, u16),  # VPLS (RFC 4761)
         mup_extended_communities(),
     )
 

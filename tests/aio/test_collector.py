@@ -380,3 +380,43 @@ def test_ipv6_listener() -> None:
     assert disconnects(got)[0].router.address == "::1"
     assert disconnects(got)[0].router.name.startswith("[::1]:")
     assert [canon(o.item) for o in got if isinstance(o, Collected)] == expected("gobgp_unicast.bmp")
+
+
+@pytest.mark.parametrize(
+    ("stream", "original", "address", "port"),
+    [
+        ("haproxy_v1.bmp", "frr_mirror_mvpn.bmp", "127.0.0.7", 54671),
+        ("haproxy_v2.bmp", "gobgp_addpath.bmp", "fd00:b::7", 56879),
+    ],
+)
+def test_proxy_protocol_names_the_router(stream: str, original: str, address: str, port: int) -> None:
+    """Streams as a real HAProxy 2.6 relayed them (pcaps/proxy/): the router
+    is the PROXY header's source; the items are the original capture's
+    (stream offsets count from the end of the header: the router's stream)."""
+    data = (PCAPS / "proxy" / stream).read_bytes()
+
+    async def main() -> list[Output]:
+        async with Collector("127.0.0.1", 0, proxy=True, allow=[address]) as collector:
+            await send(collector.addresses[0][1], data, 11, local="127.0.0.9")
+            return await collect_until(collector, disconnected=1)
+
+    got = asyncio.run(main())
+    end = disconnects(got)[0]
+    assert (end.router.address, end.router.port, end.router.via[0]) == (address, port, "127.0.0.9")
+    items = [o.item for o in got if isinstance(o, Collected)]
+    assert [canon(i) for i in items] == expected(original)
+
+
+def test_bad_proxy_header_is_refused() -> None:
+    async def main() -> list[Output]:
+        async with Collector("127.0.0.1", 0, proxy=True) as collector:
+            port = collector.addresses[0][1]
+            await send(port, (PCAPS / "gobgp_unicast.bmp").read_bytes(), 1, local="127.0.0.2")
+            await send(port, (PCAPS / "proxy" / "haproxy_v1.bmp").read_bytes(), 1, local="127.0.0.3")
+            return await collect_until(collector, disconnected=1)
+
+    got = asyncio.run(main())
+    refused = [o for o in got if isinstance(o, RouterEvent) and o.event == "refused"]
+    assert [(r.router.address, r.reason) for r in refused] == [("127.0.0.2", "bad proxy header")]
+    assert "PROXY" in refused[0].detail
+    assert disconnects(got)[0].router.address == "127.0.0.7"

@@ -32,25 +32,14 @@ pytestmark = [
 class Listen:
     """``bmplib listen`` as a child process writing JSON lines (and raw streams)."""
 
-    def __init__(self, workdir: Path, port: int, name: str) -> None:
+    def __init__(self, workdir: Path, port: int, name: str, *options: str) -> None:
         self.out = workdir / f"{name}.jsonl"
         self.raw = workdir / f"{name}-raw"
         self.log = workdir / f"{name}.log"
+        argv = [sys.executable, "-m", "bmplib", "listen", "--bind", "127.0.0.1", "--port", str(port)]
+        argv += ["--out", str(self.out), "--raw", str(self.raw), *options]
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "bmplib",
-                "listen",
-                "--bind",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--out",
-                str(self.out),
-                "--raw",
-                str(self.raw),
-            ],
+            argv,
             cwd=ROOT,
             stderr=open(self.log, "wb"),
             env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -61,6 +50,10 @@ class Listen:
         if not self.out.exists():
             return []
         return [json.loads(line) for line in self.out.read_text().splitlines() if line.endswith("}")]
+
+    def events(self, name: str | None = None) -> list[dict[str, Any]]:
+        """The route-state events written (``--events``)."""
+        return [r for r in self.records() if "event" in r and (name is None or r["event"] == name)]
 
     def stop(self) -> tuple[int, str]:
         """SIGTERM: a clean end (exit status, stderr)."""
@@ -205,3 +198,66 @@ def test_frr_reconnects_and_resends(tmp_path: Path, speakers: list[Any]) -> None
         # FRR 8.4 may send a Peer Down for the peer before its session is up
         assert types[:2] == ["router_connected", "initiation"] and "peer_up" in types, types[:5]
         assert listen.records()[1]["sys_name"] == "frr-dut"
+
+
+def route_ids(events: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+    return [(e["peer"]["address"], e["table"], e["family"], e["route"]) for e in events]
+
+
+@pytest.mark.skipif(not have_frr(), reason="FRR not installed (Debian package frr)")
+def test_frr_session_cut_no_duplicate_events_nothing_left_behind(tmp_path: Path, speakers: list[Any]) -> None:
+    """One ``bmplib listen --events`` while FRR's BMP session is cut (idle
+    timeout) and re-established, twice: FRR re-sends its table each time and
+    the route state gives no second route_added; a withdrawal is explicit;
+    the peer going down withdraws what is left (cause peer_down): no route is
+    left behind."""
+    bmp_port, bgp_port = free_port(), free_port()
+    listen = Listen(tmp_path, bmp_port, "events", "--events", "--idle-timeout", "3")
+    speakers.append(listen)
+    dut = FRR(tmp_path / "frr", bgp_port, bmp_port)
+    speakers.append(dut)
+    feeder = gobgp_feeder(tmp_path, bgp_port)
+    speakers.append(feeder)
+    wait_for(lambda: feeder.established("127.0.0.1"), "the BGP session")
+    for prefix in ("10.1.0.0/24", "10.1.1.0/24"):
+        feeder.cli("global", "rib", "-a", "ipv4", "add", prefix, "nexthop", "192.0.2.2")
+    feeder.cli("global", "rib", "-a", "ipv6", "add", "2001:db8:1::/48", "nexthop", "2001:db8::2")
+    want = {"10.1.0.0/24", "10.1.1.0/24", "2001:db8:1::/48"}
+    added = lambda: {e["route"] for e in listen.events("route_added") if e["table"] == "adj-rib-in-post"}  # noqa: E731
+    wait_for(lambda: want <= added(), "route_added for every route")
+
+    def cuts() -> int:
+        return sum(1 for r in listen.records() if r.get("type") == "router_disconnected" and r["reason"] == "idle")
+
+    def redumped(n: int) -> bool:
+        """n idle cuts, and the table re-sent after the last one."""
+        recs = listen.records()
+        ends = [i for i, r in enumerate(recs) if r.get("type") == "router_disconnected" and r["reason"] == "idle"]
+        if len(ends) < n:
+            return False
+        after = recs[ends[n - 1] :]
+        sent = {rt["prefix"] for r in after if r.get("type") == "route_monitoring" for rt in r["bgp"]["announced"]}
+        return want <= sent
+
+    wait_for(lambda: redumped(2), "two cuts and re-dumps", 90)
+    feeder.cli("global", "rib", "-a", "ipv4", "del", "10.1.0.0/24")
+    wait_for(lambda: "10.1.0.0/24" in {e["route"] for e in listen.events("route_withdrawn")}, "the withdrawal")
+    downs = len(listen.events("peer_down"))  # FRR may have sent one before the session came up
+    feeder.cli("neighbor", "127.0.0.1", "disable")
+    wait_for(lambda: len(listen.events("peer_down")) > downs, "the peer_down event")
+    code, stderr = listen.stop()
+    assert code == 0, stderr
+    assert cuts() >= 2
+
+    post = [e for e in listen.events() if e.get("table") == "adj-rib-in-post" and e["peer"]["address"] == "127.0.0.2"]
+    adds = route_ids([e for e in post if e["event"] == "route_added"])
+    assert sorted(r[3] for r in adds) == sorted(want)  # once each, whatever the re-dumps
+    withdrawn = {e["route"]: e["cause"] for e in post if e["event"] == "route_withdrawn"}
+    assert withdrawn == {"10.1.0.0/24": "explicit", "10.1.1.0/24": "peer_down", "2001:db8:1::/48": "peer_down"}
+    # every route ever added to any table is withdrawn by the end
+    live: dict[tuple[str, str, str, str], int] = {}
+    for e in listen.events():
+        if e["event"] in ("route_added", "route_withdrawn"):
+            (key,) = route_ids([e])
+            live[key] = live.get(key, 0) + (1 if e["event"] == "route_added" else -1)
+    assert set(live.values()) <= {0}, {k: v for k, v in live.items() if v}

@@ -16,6 +16,7 @@ from typing import Any
 
 from bmplib.bgp.attributes.extended_communities import Redirect
 from bmplib.bgp.attributes.flowspec_communities import TrafficAction, TrafficMarking, TrafficRate
+from bmplib.bgp.attributes.vpls_communities import Layer2Info
 from bmplib.nlri.flowspec import FlowSpecMAC, FlowSpecOperators, FlowSpecPrefix, FlowSpecRoute, UnknownFlowSpecRoute
 from bmplib.nlri.mdt import MDTRoute
 from bmplib.nlri.mvpn import (
@@ -179,8 +180,9 @@ def check_mvpn(routes: list[MVPNRoute], block: dict[str, Any]) -> None:
 
 
 def check_traffic_communities(communities: list[Any], attr: dict[str, Any]) -> int:
-    """The FlowSpec traffic-action communities of an EXTENDED_COMMUNITIES
-    attribute against tshark's; returns how many were compared."""
+    """The FlowSpec traffic-action and VPLS Layer2 Info communities of an
+    EXTENDED_COMMUNITIES attribute against tshark's; returns how many were
+    compared."""
     theirs = as_list(attr.get("bgp.ext_communities", {}).get("bgp.ext_community"))
     assert len(theirs) == len(communities)
     n = 0
@@ -211,6 +213,10 @@ def check_traffic_communities(communities: list[Any], attr: dict[str, Any]) -> i
                 )
         elif isinstance(c, TrafficMarking):
             assert int(t["bgp.ext_com.value_fs_dscp"], 16) == c.dscp
+        elif isinstance(c, Layer2Info):  # tshark 4.0 does not show the reserved octets
+            assert int(t["bgp.ext_com_l2.encaps_type"]) == c.encapsulation_type
+            assert int(t["bgp.ext_com_l2.c_flags"], 16) == c.control_flags
+            assert int(t["bgp.ext_com_l2.l2_mtu"]) == c.mtu
         else:
             continue
         n += 1

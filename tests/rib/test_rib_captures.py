@@ -134,7 +134,7 @@ def test_evpn_captures_route_keys() -> None:
 
 
 def test_addpath_paths_are_separate_routes() -> None:
-    rib, events = replay(PCAPS / "gobgp_addpath.bmp")
+    _rib, events = replay(PCAPS / "gobgp_addpath.bmp")
     pre = [e.route for e in events if e.name == "route_added" and e.route.table.value == "adj-rib-in-pre"]
     by_prefix: Counter[str] = Counter(r.nlri.prefix for r in pre)
     multi = [p for p, n in by_prefix.items() if n > 1]
@@ -180,19 +180,99 @@ def test_frr_large_peer_down_withdraws_everything(frr_large: Any) -> None:
     assert len(rib) == 0
 
 
-PMACCT = ["200-BMP-HUAWEI-locrib_instance__traffic-00.pcap", "201-BMP-CISCO-rd_instance__traffic-00.pcap"]
+PMACCT = [
+    "200-BMP-HUAWEI-locrib_instance__traffic-00.pcap",
+    "201-BMP-CISCO-rd_instance__traffic-00.pcap",
+    "204-BMP-CISCO-peer_down__traffic-00.pcap",
+    "403-IPFIXv10-BMP-IPv6-CISCO-locrib-peerdown-vrf__traffic-00.pcap",
+]
+
+
+def _pmacct(name: str) -> tuple[RIB, list[Any]]:
+    path = PUBLIC_PCAPS / name
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    rib = RIB()
+    events = [e for item in bmplib.iter_file(path, ports=[1790]) for e in rib.apply(item)]
+    return rib, events
 
 
 @pytest.mark.parametrize("name", PMACCT)
 def test_pmacct_captures(name: str) -> None:
-    path = PUBLIC_PCAPS / name
-    if not path.exists():
-        pytest.skip(f"{path} is absent")
-    rib, events = replay(path)
-    ups = [e for e in events if e.name == "peer_up"]
-    peers = {(p.router.name, p.key) for p in rib.peers()}
-    # one peer_up event per peer even when the exporter sends one Peer Up per table
-    assert len({(e.router, e.peer.key) for e in ups}) == len(ups)
-    assert peers
-    if "locrib" in name:
-        assert any(r.table.value == "loc-rib" for r in rib.routes()) or any(p.peer_type == 3 for p in rib.peers())
+    rib, events = _pmacct(name)
+    assert rib.peers()
+    # nothing withdrawn twice, nothing withdrawn that was not added; the rest is held
+    held: Counter[Any] = Counter()
+    for ev in events:
+        if ev.name in ("route_added", "route_withdrawn"):
+            held[(ev.route.store, ev.route.key)] += 1 if ev.name == "route_added" else -1
+            assert held[(ev.route.store, ev.route.key)] in (0, 1)
+    assert sum(held.values()) == len(rib)
+    # one peer_up event per peer and session, though Huawei sends one Peer Up per table (and per family)
+    ups = [(e.router, e.peer.key) for e in events if e.name == "peer_up"]
+    if "peer_down" not in name and "peerdown" not in name:
+        assert len(set(ups)) == len(ups)
+
+
+def test_pmacct_huawei_loc_rib_and_peer_up_per_table() -> None:
+    rib, events = _pmacct(PMACCT[0])
+    # 18 Peer Up messages (one per table, and per family for Loc-RIB): one event per peer
+    assert len([e for e in events if e.name == "peer_up"]) == len(rib.peers()) == 5
+    assert rib.counts(("table",)) == {("adj-rib-in-pre",): 68, ("loc-rib",): 16}
+    locrib = [p for p in rib.peers() if p.peer_type == 3]
+    assert len(locrib) == 3  # one Loc-RIB instance per VRF (distinguisher)
+    assert all(p.families for p in locrib)
+
+
+def test_pmacct_ios_xr_loc_rib_vrf_peer_down() -> None:
+    """IOS XR: Loc-RIB instances with RFC 9069 VRF/Table Name TLVs; a Loc-RIB Peer Down (reason 6)
+    withdraws that instance's routes, and IOS XR's explicit withdrawals find nothing twice."""
+    rib, events = _pmacct(PMACCT[3])
+    names = {p.table_name for p in rib.peers() if p.peer_type == 3}
+    assert {"global", "A2"} <= names
+    down = [e for e in events if e.name == "peer_down"]
+    assert len(down) == 1 and down[0].peer.peer_type == 3 and down[0].withdrawn == 50
+    implicit = [e for e in events if e.name == "route_withdrawn" and e.cause == WithdrawCause.PEER_DOWN]
+    assert len(implicit) == 50 and {e.route.table.value for e in implicit} == {"loc-rib"}
+    assert all(e.route.peer.table_name == down[0].peer.table_name for e in implicit)
+
+
+def test_gobgp_families_mac_moves() -> None:
+    """pcaps/gobgp_families: 02:11:22:33:44:10 moves 192.0.2.30 -> .31 -> .30 -> .31, GoBGP adding MAC
+    Mobility sequence numbers none -> 0 -> 1 -> 5 (the last set through the API), then a sticky MAC."""
+    rib, events = replay(PCAPS / "gobgp_families.bmp")
+    moves = [e for e in events if e.name == "mac_moved"]
+    # each move is seen once per router, in the first table that shows it (pre-policy)
+    assert [(m.mac, m.old_next_hop, m.new_next_hop, m.old_sequence, m.new_sequence) for m in moves] == [
+        ("02:11:22:33:44:10", "192.0.2.30", "192.0.2.31", None, 0),
+        ("02:11:22:33:44:10", "192.0.2.31", "192.0.2.30", 0, 1),
+        ("02:11:22:33:44:10", "192.0.2.30", "192.0.2.31", 1, 5),
+    ]
+    assert all(m.route.table.value == "adj-rib-in-pre" and not m.sticky for m in moves)
+    assert moves[0].__json__()["event"] == "mac_moved"
+    sticky = [
+        e for e in events if e.name == "route_added" and getattr(e.route.nlri, "mac", None) == "02:11:22:33:44:5c"
+    ]
+    assert sticky
+    from bmplib.bgp.attributes.evpn_communities import MACMobility
+
+    mm = [c for c in sticky[0].route.attributes.extended_communities if isinstance(c, MACMobility)]
+    assert [(c.sequence, c.sticky) for c in mm] == [(0, True)]
+    assert rib.mac_last_seen("02:11:22:33:44:10") is not None
+
+
+@pytest.mark.parametrize("name", CAPTURES)
+def test_stored_attributes_come_back_equal(name: str) -> None:
+    """Attribute sets are stored compactly and rebuilt on access: equal to the decoded ones."""
+    rib = RIB()
+    for item in bmplib.iter_file(PCAPS / f"{name}.bmp"):
+        for ev in rib.apply(item):
+            if ev.name in ("route_added", "route_changed"):
+                u = item.update
+                plain = [a for a in u.attributes if a.type_code not in (14, 15)]
+                attrs = ev.route.attributes
+                assert list(attrs.attributes) == plain
+                assert [a.encode() for a in attrs.attributes] == [a.encode() for a in plain]
+                mp = u.mp_reach
+                classic = ev.route.family == (1, 1) and u.nlri
+                assert attrs.mp_next_hop == (None if mp is None or classic else mp.next_hop)

@@ -36,7 +36,7 @@ other      (kept raw)                            :class:`UnknownAttribute`
 """
 
 # the attributes and extended communities of the VPN / EVPN families register
-# themselves on import (PMSI_TUNNEL 22, BGP Prefix-SID 40, EVPN and FlowSpec
+# themselves on import (PMSI_TUNNEL 22, BGP Prefix-SID 40, EVPN, FlowSpec and VPLS
 # communities; BGP-LS attribute 29, Tunnel Encapsulation 23, MUP community)
 from bmplib.bgp.attributes import (  # noqa: F401
     bgpls,
@@ -46,6 +46,7 @@ from bmplib.bgp.attributes import (  # noqa: F401
     pmsi_tunnel,
     prefix_sid,
     tunnel_encap,
+    vpls_communities,
 )
 from bmplib.bgp.attributes.aspath import (
     AS_TRANS,
