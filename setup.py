@@ -43,7 +43,11 @@ def extensions() -> list[Extension]:
     except ImportError:
         sys.stderr.write("bmplib: Cython not found; installing pure Python only\n")
         return []
-    exts = [Extension("bmplib_fast._fast", ["bmplib_fast/_fast.pyx"])]
+    exts = [
+        Extension("bmplib_fast._fast", ["bmplib_fast/_fast.pyx"]),
+        # the compiled batch path of bmplib.records (route columns from raw BMP octets)
+        Extension("bmplib_fast._records", ["bmplib_fast/_records.pyx"]),
+    ]
     return list(cythonize(exts, language_level=3, compiler_directives={"boundscheck": True, "wraparound": False}))
 
 

@@ -10,6 +10,8 @@ The public API::
     bmplib.encode       the wire octets of any model object (checked)
     bmplib.builders     short ways to build messages (route_monitoring, ...)
     bmplib.DecodeError  the base of every decoding error
+    bmplib.iter_routes  one flat RouteRecord per announced/withdrawn route
+    bmplib.route_table  the same as a pyarrow.Table (bmplib[arrow]); route_batches streams
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from bmplib.errors import (
 )
 from bmplib.files import iter_file
 from bmplib.json import to_json
+from bmplib.records import RouteRecord, iter_routes, route_batches, route_table
 from bmplib.session import DecodeContext, SessionTable
 from bmplib.stream import BMPDecoder, ErrorRecord, SkippedBytes
 
@@ -83,6 +86,7 @@ __all__ = [
     "PeerUp",
     "RouteMirroring",
     "RouteMonitoring",
+    "RouteRecord",
     "SessionTable",
     "SkippedBytes",
     "StatisticsReport",
@@ -94,12 +98,15 @@ __all__ = [
     "end_of_rib",
     "initiation",
     "iter_file",
+    "iter_routes",
     "notification",
     "open_message",
     "peer_down",
     "peer_header",
     "peer_up",
+    "route_batches",
     "route_monitoring",
+    "route_table",
     "stats_report",
     "termination",
     "to_json",

@@ -32,6 +32,7 @@ from typing import Any, BinaryIO, TextIO, cast
 from bmplib import listen
 from bmplib.bmp.header import PeerHeader, Table
 from bmplib.bmp.messages import PeerDown, PeerUp, RouteMirroring, RouteMonitoring, StatisticsReport, UnknownMessage
+from bmplib.bmp.v4 import as_v3
 from bmplib.capture.decoder import CapturedItem, StreamGap, StreamInfo, plausible_header
 from bmplib.errors import DecodeError, FramingError
 from bmplib.files import LiveInput, detect_format, iter_openbmp, iter_stream, open_input
@@ -69,6 +70,7 @@ RECORD_TYPES = (
     "initiation",
     "termination",
     "route_mirroring",
+    "route_policy_trace",
     "unknown",
     "error",
     "skipped",
@@ -469,7 +471,7 @@ def run_inputs(args: argparse.Namespace, handle: Handler, finish: Callable[[Sour
                 tick = progress.tick
                 for x in src.items():
                     tick()
-                    item = x.item if type(x) in (CapturedItem, OpenBMPItem) else x
+                    item = as_v3(x.item if type(x) in (CapturedItem, OpenBMPItem) else x)
                     if not filt.active or filt(item):
                         handle(src, x, item)
         except BrokenPipeError:
@@ -866,6 +868,13 @@ def _add_rib(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: a
 @register_command
 def _add_listen(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     listen.add_parser(sub)  # the collector lives in bmplib.listen / bmplib.aio
+
+
+@register_command
+def _add_routes(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    from bmplib.records.cli import register as register_routes  # `bmplib routes` lives with the records
+
+    register_routes(sub)
 
 
 def _version() -> str:

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from bmplib.bmp.tlv import decode_text, encode_text
 from bmplib.errors import EncodeError, FramingError, OpenBMPDecodeError
 from bmplib.stream import BMPDecoder, StreamItem
 
@@ -61,15 +62,6 @@ _U32 = struct.Struct("!I")
 #: the header with an empty admin ID and router group
 MIN_HEADER_LENGTH = _FIXED.size + _ROUTER.size + 4
 _ZERO12 = bytes(12)
-
-
-def _text(raw: bytes) -> str:
-    # surrogateescape: octets that are not UTF-8 survive the round trip
-    return raw.decode("utf-8", "surrogateescape")
-
-
-def _octets(text: str) -> bytes:
-    return text.encode("utf-8", "surrogateescape")
 
 
 @dataclass(slots=True)
@@ -122,7 +114,7 @@ class OpenBMPHeader:
         for name, size in (("collector_hash", len(self.collector_hash)), ("router_hash", len(self.router_hash))):
             if size != 16:
                 raise EncodeError(name, f"needs 16 octets, has {size}")
-        admin, group = _octets(self.collector_admin_id), _octets(self.router_group)
+        admin, group = encode_text(self.collector_admin_id), encode_text(self.router_group)
         length = MIN_HEADER_LENGTH + len(admin) + len(group) + len(self.extra)
         for name, value, limit in (
             ("version_major", self.version_major, 0xFF),
@@ -205,8 +197,8 @@ def decode_openbmp_header(buf: bytes, pos: int = 0) -> tuple[OpenBMPHeader, int,
         ip = socket.inet_ntop(socket.AF_INET6, rip)
     else:
         ip = socket.inet_ntop(socket.AF_INET, rip[:4])
-    header = OpenBMPHeader(major, minor, flags, otype, sec, usec, chash, _text(admin), rhash, ip, _text(group), rows,
-                           buf[p:end])  # fmt: skip
+    header = OpenBMPHeader(major, minor, flags, otype, sec, usec, chash, decode_text(admin), rhash, ip,
+                           decode_text(group), rows, buf[p:end])  # fmt: skip
     return header, hlen, mlen
 
 
@@ -219,8 +211,9 @@ class OpenBMPRecord:
 
     def messages(self) -> list[StreamItem]:
         """The BMP messages of :attr:`payload` (normally exactly one), decoded
-        without session context; a cut message ends as a skip record."""
-        dec = BMPDecoder()
+        without session context; octets that do not frame as BMP, or a cut
+        message, come as skip records."""
+        dec = BMPDecoder(resync=True)
         dec.feed(self.payload)
         dec.close()
         return list(dec)

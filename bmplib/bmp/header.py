@@ -21,6 +21,7 @@ __all__ = [
     "PeerHeader",
     "Table",
     "decode_peer_header",
+    "encode_address16",
     "encode_common_header",
 ]
 
@@ -184,6 +185,16 @@ class PeerHeader:
             self.peer_type, self.flags, self.distinguisher, addr, self.asn, bgp_id,
             self.timestamp_sec, self.timestamp_usec,
         )  # fmt: skip
+
+
+def encode_address16(text: str, field: str) -> bytes:
+    """A 16-octet BMP address field: IPv6, or 12 zero octets and IPv4."""
+    try:
+        if ":" in text:
+            return socket.inet_pton(socket.AF_INET6, text)
+        return _ZERO12 + socket.inet_pton(socket.AF_INET, text)
+    except (OSError, TypeError) as exc:
+        raise EncodeError(field, f"not an IP address: {text!r}") from exc
 
 
 def decode_address16(raw: bytes, ipv6: bool) -> str:

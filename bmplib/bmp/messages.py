@@ -40,6 +40,7 @@ from bmplib.bmp.header import (
     encode_common_header,
 )
 from bmplib.bmp.tlv import InformationTLV, decode_information_tlvs, encode_tlv, iter_tlvs
+from bmplib.bmp.trace import ROUTE_POLICY_TRACE, RoutePolicyTrace, decode_route_policy_trace
 from bmplib.errors import BMPDecodeError, DecodeError, EncodeError
 from bmplib.session import DecodeContext
 
@@ -505,8 +506,9 @@ class UnknownMessage:
 
 
 BMPMessage = Union[
-    RouteMonitoring, StatisticsReport, PeerDown, PeerUp, Initiation, Termination, RouteMirroring, UnknownMessage
-]
+    RouteMonitoring, StatisticsReport, PeerDown, PeerUp, Initiation, Termination, RouteMirroring, RoutePolicyTrace,
+    UnknownMessage,
+]  # fmt: skip
 
 #: Chooses the decode context for the BGP PDUs of a per-peer message.
 ContextProvider = Callable[[int, PeerHeader], DecodeContext]
@@ -545,6 +547,8 @@ def decode_message(
         return Initiation(decode_information_tlvs(buf, pos, end, "initiation", _INIT_TLV_TYPES))
     if msg_type == 5:
         return Termination(decode_information_tlvs(buf, pos, end, "termination", _TERM_TLV_TYPES))
+    if msg_type == ROUTE_POLICY_TRACE:
+        return decode_route_policy_trace(buf, pos, end)
     if msg_type > 6:
         return UnknownMessage(msg_type, buf[pos:end])
     peer = decode_peer_header(buf, pos)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from bmplib.bmp.constants import InitiationTLVType, PeerUpTLVType, TerminationTLVType
 from bmplib.errors import BMPDecodeError, EncodeError
 
-__all__ = ["InformationTLV", "decode_information_tlvs", "encode_tlv", "TLV_HEADER"]
+__all__ = ["InformationTLV", "decode_information_tlvs", "decode_text", "encode_text", "encode_tlv", "TLV_HEADER"]
 
 #: type (2), length (2)
 TLV_HEADER = struct.Struct("!HH")
@@ -50,6 +50,17 @@ class InformationTLV:
         else:
             out["hex"] = self.value.hex()
         return out
+
+
+def decode_text(raw: bytes) -> str:
+    """A TLV's UTF-8 text; octets that are not UTF-8 are kept (surrogateescape)
+    so that :func:`encode_text` gives them back."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def encode_text(text: str) -> bytes:
+    """The octets of a text value read by :func:`decode_text`."""
+    return text.encode("utf-8", "surrogateescape")
 
 
 def encode_tlv(tlv_type: int, value: bytes) -> bytes:

@@ -41,7 +41,8 @@ from bmplib.bgp.capabilities import (
 from bmplib.bgp.message import decode_bgp_message
 from bmplib.bmp.constants import MessageType, lookup
 from bmplib.bmp.header import COMMON_HEADER, COMMON_HEADER_LENGTH, PEER_HEADER_LENGTH, PeerHeader, decode_peer_header
-from bmplib.bmp.messages import BMPMessage, ContextProvider, decode_message, default_context
+from bmplib.bmp.messages import BMPMessage, ContextProvider, RouteMonitoring, decode_message, default_context
+from bmplib.bmp.tlv import decode_text, encode_text
 from bmplib.errors import BMPDecodeError, EncodeError
 from bmplib.session import DecodeContext
 
@@ -56,6 +57,7 @@ __all__ = [
     "StatelessParsingTLV",
     "V4TLV",
     "VRFTableNameTLV",
+    "as_v3",
     "decode_v4_message",
     "path_status",
 ]
@@ -154,7 +156,7 @@ class VRFTableNameTLV:
     name: str
 
     def encode(self) -> bytes:
-        return _encode(self.TYPE, self.index, self.name.encode("utf-8", "surrogateescape"))
+        return _encode(self.TYPE, self.index, encode_text(self.name))
 
     def __json__(self) -> dict[str, Any]:
         return {"type": "vrf_table_name", "index": self.index, "name": self.name}
@@ -270,6 +272,12 @@ class RouteMonitoringV4:
     def encode(self) -> bytes:
         return _frame(0, self.peer.encode() + b"".join(t.encode() for t in self.tlvs))
 
+    @property
+    def v3(self) -> RouteMonitoring:
+        """The message as version 3 Route Monitoring (peer and BGP PDU), for
+        code written for version 3."""
+        return RouteMonitoring(self.peer, self.bgp, offset=self.offset)
+
 
 @dataclass(slots=True)
 class BMPv4Message:
@@ -302,6 +310,16 @@ class BMPv4Message:
         out["offset"] = self.offset
         out["version"] = BMPV4_VERSION
         return out
+
+
+def as_v3(item: Any) -> Any:
+    """The version 3 model of a version 4 record (:attr:`BMPv4Message.message`,
+    :attr:`RouteMonitoringV4.v3`); any other item as it is."""
+    if isinstance(item, BMPv4Message):
+        return item.message
+    if isinstance(item, RouteMonitoringV4):
+        return item.v3
+    return item
 
 
 def _stateless_context(ctx: DecodeContext, caps: list[Capability]) -> DecodeContext:
@@ -347,7 +365,7 @@ def _decode_route_monitoring(buf: bytes, pos: int, end: int, peer: PeerHeader, c
         elif t == RouteMonitoringTLVType.GROUP and index & G_BIT and (ve - vs) % 2 == 0:
             tlvs.append(GroupTLV(index, [_U16.unpack_from(buf, p)[0] for p in range(vs, ve, 2)]))
         elif t == RouteMonitoringTLVType.VRF_TABLE_NAME:
-            tlvs.append(VRFTableNameTLV(index, buf[vs:ve].decode("utf-8", "surrogateescape")))
+            tlvs.append(VRFTableNameTLV(index, decode_text(buf[vs:ve])))
         else:
             tlvs.append(V4TLV(lookup(RouteMonitoringTLVType, t), index, buf[vs:ve]))
     if not any(isinstance(t, BGPPDUTLV) for t in tlvs):

@@ -81,12 +81,16 @@ _REASON_END = "the capture ends inside a message"
 
 
 def plausible_header(buf: bytes | bytearray, pos: int, max_length: int) -> bool:
-    """Whether the octets at *pos* (at least 6 of them) look like a BMP v3
-    common header: version 3, a message type of RFC 7854, a length from the
-    header size up to *max_length*, and (when the octet is there) a known
-    peer type for per-peer messages."""
+    """Whether the octets at *pos* (at least 6 of them) look like a BMP
+    common header: version 3 (or 4, draft-ietf-grow-bmp-tlv), a message type
+    of RFC 7854 (or 100, the route policy trace of
+    draft-xu-grow-bmp-route-policy-attr-trace), a length from the header
+    size up to *max_length*, and (when the octet is there) a known peer type
+    for per-peer messages."""
     version, length, msg_type = COMMON_HEADER.unpack_from(buf, pos)
-    if version != 3 or msg_type > 6 or length < COMMON_HEADER_LENGTH or length > max_length:
+    if version not in (3, 4) or (msg_type > 6 and msg_type != 100):
+        return False
+    if length < COMMON_HEADER_LENGTH or length > max_length:
         return False
     if msg_type in _PER_PEER_TYPES:
         if length < COMMON_HEADER_LENGTH + PEER_HEADER_LENGTH:

@@ -32,7 +32,12 @@ def iter_routes(source: Any, *, name: str | None = None, router: str | None = No
 def route_table(source: Any, **options: Any) -> Any:
     """The routes of *source* (as for :func:`iter_routes`) as a
     ``pyarrow.Table`` with the schema of docs/records.md.  Needs pyarrow
-    (``pip install bmplib[arrow]``)."""
+    (``pip install bmplib[arrow]``).
+
+    Options: ``name`` and ``router`` (as for :func:`iter_routes`),
+    ``compiled`` (``None``: the compiled batch path for a raw BMP stream
+    when ``bmplib_fast`` is built; ``False``: the object path; ``True``:
+    require the compiled path).  The table is the same either way."""
     from bmplib.records.arrow import route_table as _route_table
 
     return _route_table(source, **options)
@@ -40,8 +45,8 @@ def route_table(source: Any, **options: Any) -> Any:
 
 def route_batches(source: Any, **options: Any) -> Iterator[Any]:
     """The routes of *source* as ``pyarrow.RecordBatch`` objects of about
-    *batch_size* rows (streaming: memory stays bounded)."""
+    ``batch_size`` rows (default 1,048,576; streaming: memory stays
+    bounded); the other options as for :func:`route_table`."""
     from bmplib.records.arrow import route_batches as _route_batches
 
     return _route_batches(source, **options)
-

@@ -29,7 +29,16 @@ from bmplib.records.columns import EXTRA_FIELDS, RouteColumns
 from bmplib.records.record import ACTIONS, ATTRIBUTE_FIELDS, FIELDS, PEER_FIELDS
 from bmplib.records.source import open_source, source_items
 
-__all__ = ["SCHEMA", "SCHEMA_VERSION", "held_bytes", "plain_schema", "route_batches", "route_table", "to_batch"]
+__all__ = [
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "compiled_available",
+    "held_bytes",
+    "plain_schema",
+    "route_batches",
+    "route_table",
+    "to_batch",
+]
 
 #: bumped on any change of a column's name, type or meaning (docs/records.md)
 SCHEMA_VERSION = 1
@@ -172,13 +181,12 @@ def to_batch(cols: Any) -> pa.RecordBatch:
         rows, values = cols.extra[name]
         out[name] = _sparse(rows, values, _EXTRA_TYPES[name], n, zeros)
     attr_idx = _int_array(pa.int32(), n, cols.attrs)
-    attr_rows = cols.attr_rows
-    for i, name in enumerate(ATTRIBUTE_FIELDS):
-        values = [r[i] for r in attr_rows]
-        if len(attr_rows) == 1 or all(v is None for v in values):
+    for name, values in zip(ATTRIBUTE_FIELDS, cols.attr_cols):
+        dictionary = pa.array(values, _ATTR_TYPES[name])
+        if dictionary.null_count == len(dictionary):
             out[name] = zeros.null_array(_type(name), n)
         else:
-            out[name] = _shared(attr_idx, values, _ATTR_TYPES[name])
+            out[name] = pa.DictionaryArray.from_arrays(attr_idx, dictionary)
     return pa.RecordBatch.from_arrays([out[name] for name in FIELDS], schema=SCHEMA)
 
 
@@ -206,6 +214,11 @@ def held_bytes(data: pa.Table | pa.RecordBatch) -> int:
 # ---------------------------------------------------------------------------
 #: rows per record batch of route_batches() (route_table() makes one batch per source)
 DEFAULT_BATCH_SIZE = 1 << 20
+
+
+def compiled_available() -> bool:
+    """Whether route tables of raw BMP streams take the compiled batch path."""
+    return _compiled() is not None
 
 
 def _compiled() -> Any:

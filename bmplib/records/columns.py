@@ -36,7 +36,6 @@ __all__ = ["EXTRA_FIELDS", "RouteColumns"]
 
 #: the key fields other than family and prefix: kept sparse (most routes have none)
 EXTRA_FIELDS = KEY_FIELDS[2:]
-_NO_ATTRIBUTES = (None,) * len(ATTRIBUTE_FIELDS)
 
 
 class RouteColumns:
@@ -49,8 +48,10 @@ class RouteColumns:
     :ivar prefix: per route, the CIDR text or ``None``.
     :ivar extra: for each of ``EXTRA_FIELDS``, the rows that have a value
         and the values.
-    :ivar peer_rows, attr_rows: the ``PEER_FIELDS`` / ``ATTRIBUTE_FIELDS``
-        tuples (``attr_rows[0]`` is all ``None``)."""
+    :ivar peer_rows: the ``PEER_FIELDS`` tuple of each peer.
+    :ivar attr_cols: for each of ``ATTRIBUTE_FIELDS``, its value in each
+        attribute set (set 0, the withdrawals', is all ``None``).
+    :ivar peer_ids, attr_ids: what tells them apart -> their index."""
 
     def __init__(self) -> None:
         self.offset = array("q")
@@ -64,9 +65,9 @@ class RouteColumns:
         self.family_names: list[str] = []
         self._families: dict[str, int] = {}
         self.peer_rows: list[tuple[Any, ...]] = []
-        self._peers: dict[tuple[Any, ...], int] = {}
-        self.attr_rows: list[tuple[Any, ...]] = [_NO_ATTRIBUTES]
-        self._attrs: dict[bytes, int] = {}
+        self.peer_ids: dict[tuple[Any, ...], int] = {}
+        self.attr_cols: list[list[Any]] = [[None] for _ in ATTRIBUTE_FIELDS]
+        self.attr_ids: dict[bytes, int] = {}
 
     def __len__(self) -> int:
         return len(self.offset)
@@ -81,17 +82,18 @@ class RouteColumns:
 
     def peer_index(self, source: str | None, router: str | None, peer: Any) -> int:
         key = (source, router, peer.key, peer.flags)
-        i = self._peers.get(key)
+        i = self.peer_ids.get(key)
         if i is None:
-            i = self._peers[key] = len(self.peer_rows)
+            i = self.peer_ids[key] = len(self.peer_rows)
             self.peer_rows.append(peer_fields(peer, source, router))
         return i
 
     def attr_index(self, key: bytes, update: Any, mp: bool) -> int:
-        i = self._attrs.get(key)
+        i = self.attr_ids.get(key)
         if i is None:
-            i = self._attrs[key] = len(self.attr_rows)
-            self.attr_rows.append(attribute_fields(update, mp, key))
+            i = self.attr_ids[key] = len(self.attr_cols[0])
+            for col, value in zip(self.attr_cols, attribute_fields(update, mp, key)):
+                col.append(value)
         return i
 
     # -- the object path ---------------------------------------------------------

@@ -386,7 +386,7 @@ def records_from_item(
         return []
     peer = item.peer
     pf = peer_fields(peer, source, router)
-    time = peer.timestamp
+    time = (peer.timestamp_sec * 1_000_000 + peer.timestamp_usec) / 1e6
     out = []
     attrs: dict[bool, tuple[Any, ...]] = {}
     for route, action, mp in message_routes(update):

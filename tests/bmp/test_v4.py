@@ -7,6 +7,7 @@ Name, Group and Stateless Parsing TLVs."""
 
 from __future__ import annotations
 
+import json
 import struct
 from typing import Any
 
@@ -24,6 +25,7 @@ from bmplib.bmp.v4 import (
     RouteMonitoringV4,
     StatelessParsingTLV,
     VRFTableNameTLV,
+    as_v3,
     decode_v4_message,
     path_status,
 )
@@ -197,3 +199,25 @@ def test_path_status_sizes() -> None:
         V4TLV(0x10000, 0, b"").encode()
     with pytest.raises(bmplib.EncodeError):
         GroupTLV(0x8000, [0x10000]).encode()
+
+
+def test_cli_reads_a_v4_stream(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from bmplib.cli import main
+
+    _, v4 = v4_stream("gobgp_addpath", tlv(VRF, 0, b"blue"))
+    path = tmp_path / "v4.bmp"
+    path.write_bytes(b"".join(v4))
+    assert main(["summary", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "sysname: gobgp-dut-addpath" in out and "ipv4-unicast" in out and "ipv6-unicast" in out
+    assert main(["decode", "--type", "route_monitoring", "--family", "ipv6-unicast", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    records = [json.loads(line) for line in lines]
+    assert records and all(r["version"] == 4 for r in records)
+    assert all(t["type"] == "vrf_table_name" and t["name"] == "blue" for r in records for t in r["tlvs"][:1])
+
+
+def test_as_v3() -> None:
+    _, v4 = v4_stream("gobgp_unicast")
+    v3 = list(bmplib.iter_file(PCAPS / "gobgp_unicast.bmp"))
+    assert [as_v3(m) for m in decode_all(b"".join(v4))] == v3
