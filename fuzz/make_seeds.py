@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import bmplib  # noqa: E402
+from bmplib.bgp.attributes import MalformedAttribute  # noqa: E402
 from bmplib.bgp.update import Update  # noqa: E402
 from bmplib.nlri.registry import family_name  # noqa: E402
 
@@ -85,6 +86,9 @@ def build_seeds(sources: list[Path]) -> dict[str, list[bytes]]:
                     if bgp.nlri:
                         path = any(getattr(r, "path_id", None) is not None for r in bgp.nlri)
                         add("nlri-ipv4-unicast", bytes([int(path)]) + b"".join(r.encode() for r in bgp.nlri))
+                    for a in bgp.attributes:
+                        if a.type_code in _ATTRIBUTE_TARGETS and not isinstance(a, MalformedAttribute):
+                            add(_ATTRIBUTE_TARGETS[a.type_code], a.encode()[4 if a.flags & 0x10 else 3 :])
                     reach, unreach = bgp.mp_reach, bgp.mp_unreach
                     for attr, routes in ((reach, reach and reach.nlri), (unreach, unreach and unreach.withdrawn)):
                         if attr is not None and routes and not hasattr(routes[0], "data"):
@@ -97,6 +101,9 @@ def build_seeds(sources: list[Path]) -> dict[str, list[bytes]]:
             add(target, data)
     return {t: list(v.values()) for t, v in seeds.items()}
 
+
+#: attribute code -> its fuzz target
+_ATTRIBUTE_TARGETS = {23: "attr-tunnel-encapsulation", 29: "attr-bgp-ls"}
 
 _TWINS = {
     "nlri-ipv4-multicast": "nlri-ipv4-unicast",

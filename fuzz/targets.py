@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import bmplib
 from bmplib import _impl
+from bmplib.bgp.attributes import lookup_attribute
 from bmplib.bgp.message import BGP_HEADER_LENGTH, decode_bgp_message
 from bmplib.bgp.update import decode_update
 from bmplib.errors import DecodeError, InternalDecodeError
@@ -193,6 +194,22 @@ def target_diff(data: bytes) -> None:
         assert fast_update == pure_update, f"pure and fast disagree on an UPDATE: {pure_update!r} != {fast_update!r}"
 
 
+def _attribute_target(code: int) -> Callable[[bytes], None]:
+    entry = lookup_attribute(code)
+    assert entry is not None
+
+    def target(data: bytes) -> None:
+        """One path attribute's value decoder (flags 0xC0); a decoded value
+        re-encodes exactly."""
+        attr = _call(lambda: entry.decode(data, 0, len(data), 0xC0 | (0x10 if len(data) > 255 else 0), DecodeContext()))
+        if attr is not None:
+            bmplib.to_json(attr)
+            wire = attr.encode()  # type: ignore[attr-defined]
+            assert wire[4 if len(data) > 255 else 3 :] == data, "attribute does not re-encode to its value"
+
+    return target
+
+
 TARGETS: dict[str, Callable[[bytes], None]] = {
     "diff": target_diff,
     "decode": target_decode,
@@ -202,3 +219,6 @@ TARGETS: dict[str, Callable[[bytes], None]] = {
 }
 for _afi, _safi in registry.families():
     TARGETS[f"nlri-{registry.family_name(_afi, _safi)}"] = _nlri_target(_afi, _safi)
+# attributes with nested TLVs: Tunnel Encapsulation (23), BGP-LS (29)
+TARGETS["attr-tunnel-encapsulation"] = _attribute_target(23)
+TARGETS["attr-bgp-ls"] = _attribute_target(29)

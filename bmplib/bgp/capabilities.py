@@ -48,6 +48,8 @@ __all__ = [
     "ORFEntry",
     "ORFFamily",
     "ORFType",
+    "PathsLimitCapability",
+    "PathsLimitFamily",
     "RouteRefreshCapability",
     "SendReceive",
     "SoftwareVersionCapability",
@@ -127,7 +129,8 @@ _U32 = struct.Struct("!I")
 _MP = struct.Struct("!HBB")  # AFI, reserved, SAFI
 _AFI_SAFI_U8 = struct.Struct("!HBB")  # AFI, SAFI, one octet (ADD-PATH, GR, multiple labels)
 _ENH = struct.Struct("!HHH")  # NLRI AFI, NLRI SAFI, next hop AFI
-_LLGR = struct.Struct("!HBBBH")  # AFI, SAFI, flags, stale time (3 octets as 1 + 2)
+_LLGR = struct.Struct("!HBBBH")
+_PATHS_LIMIT = struct.Struct("!HBH")  # AFI, SAFI, paths limit
 
 
 def _afi(v: int) -> AFI | int:
@@ -605,6 +608,40 @@ def _dec_version(buf: bytes, vs: int, ve: int, code: int) -> SoftwareVersionCapa
 
 
 # ---------------------------------------------------------------------------
+# 76 Paths-Limit (draft-ietf-idr-addpath-paths-limit section 3)
+# ---------------------------------------------------------------------------
+@dataclass(slots=True)
+class PathsLimitFamily:
+    """One (AFI, SAFI) of Paths-Limit: the most paths the speaker wants to
+    receive for the family (0: no limit said)."""
+
+    afi: AFI | int
+    safi: SAFI | int
+    paths_limit: int
+
+
+@dataclass(slots=True)
+class PathsLimitCapability(_CapabilityBase):
+    """Paths-Limit (code 76, draft-ietf-idr-addpath-paths-limit section 3):
+    ``AFI (2) | SAFI (1) | Paths Limit (2)`` per family, for the families
+    of the ADD-PATH capability."""
+
+    families: list[PathsLimitFamily]
+    code: CapabilityCode | int = CapabilityCode.PATHS_LIMIT
+
+    def encode_value(self) -> bytes:
+        return b"".join(_pack("paths_limit", _PATHS_LIMIT, f.afi, f.safi, f.paths_limit) for f in self.families)
+
+
+def _dec_paths_limit(buf: bytes, vs: int, ve: int, code: int) -> PathsLimitCapability | None:
+    if (ve - vs) % 5:
+        return None
+    values = (_PATHS_LIMIT.unpack_from(buf, p) for p in range(vs, ve, 5))
+    fams = [PathsLimitFamily(_afi(a), _safi(s), n) for a, s, n in values]
+    return PathsLimitCapability(fams, _CODES.get(code, code))
+
+
+# ---------------------------------------------------------------------------
 # Anything else
 # ---------------------------------------------------------------------------
 @dataclass(slots=True)
@@ -634,6 +671,7 @@ Capability = Union[
     LongLivedGracefulRestartCapability,
     FQDNCapability,
     SoftwareVersionCapability,
+    PathsLimitCapability,
     UnknownCapability,
 ]
 
@@ -652,6 +690,7 @@ _DECODERS: dict[int, Callable[[bytes, int, int, int], Any]] = {
     71: _dec_llgr,
     73: _dec_fqdn,
     75: _dec_version,
+    76: _dec_paths_limit,
     128: _empty(RouteRefreshCapability),
     130: _dec_orf,
 }

@@ -40,8 +40,10 @@ class SAFI(enum.IntEnum):
     VPLS = 65  # RFC 4761
     MDT = 66  # RFC 6037
     EVPN = 70  # RFC 7432
-    BGP_LS = 71
-    SR_TE_POLICY = 73
+    BGP_LS = 71  # RFC 9552
+    BGP_LS_VPN = 72  # RFC 9552
+    SR_TE_POLICY = 73  # RFC 9830
+    MUP = 85  # draft-mpmz-bess-mup-safi
     MPLS_VPN = 128  # RFC 4364
     MPLS_VPN_MULTICAST = 129  # RFC 6513
     ROUTE_TARGET_CONSTRAINT = 132  # RFC 4684
@@ -117,6 +119,18 @@ _FAMILY_NAMES = {
     (2, 133): "ipv6-flowspec",
     (16388, 71): "bgp-ls",
 }
+
+
+# BGP-LS, SR Policy, MUP (bmplib.nlri.bgpls, srpolicy, mup)
+_FAMILY_NAMES.update(
+    {
+        (16388, 72): "bgp-ls-vpn",
+        (1, 73): "ipv4-sr-policy",
+        (2, 73): "ipv6-sr-policy",
+        (1, 85): "ipv4-mup",
+        (2, 85): "ipv6-mup",
+    }
+)
 
 
 # FlowSpec VPN / L2VPN, VPLS, MDT, MVPN, RTC for AFI 2 (bmplib.nlri.flowspec, vpls, mdt, mvpn, rtc)

@@ -131,6 +131,8 @@ from bmplib.bgp.capabilities import (
     ORFEntry,
     ORFFamily,
     ORFType,
+    PathsLimitCapability,
+    PathsLimitFamily,
     RouteRefreshCapability,
     SendReceive,
     SoftwareVersionCapability,
@@ -217,6 +219,13 @@ from bmplib.nlri.rtc import RouteTargetMembership
 from bmplib.nlri.vpls import UnknownVPLSRoute, VPLSAutoDiscovery, VPLSRoute
 from bmplib.nlri.vpn import VPNPrefix
 from bmplib.session import DecodeContext, contexts_from_opens
+from bmplib.testing.ls_sr_mup import (
+    LS_SR_MUP_FAMILIES,
+    bgpls_attributes,
+    ls_sr_mup_nlri,
+    mup_extended_communities,
+    tunnel_encapsulations,
+)
 
 __all__ = [
     "FAMILIES",
@@ -269,7 +278,6 @@ FAMILIES: tuple[tuple[int, int], ...] = (
     (2, 129),
     (25, 70),
     (1, 132),
-    (16388, 71),  # BGP-LS: no codec, kept as UnknownNLRI
     # FlowSpec, VPN / L2VPN FlowSpec, VPLS, MDT, MVPN, RTC for AFI 2
     (1, 133),
     (2, 133),
@@ -281,6 +289,8 @@ FAMILIES: tuple[tuple[int, int], ...] = (
     (1, 5),
     (2, 5),
     (2, 132),
+    # BGP-LS, SR Policy, MUP (bmplib.testing.ls_sr_mup)
+    *LS_SR_MUP_FAMILIES,
 )
 
 u8 = st.integers(0, 0xFF)
@@ -514,9 +524,7 @@ def mvpn_routes(family: tuple[int, int] = (1, 5), with_path_id: bool = False) ->
         return route
 
     base = _mvpn_simple(family)
-    leaf = st.builds(LeafAD, base, ip_addresses(), family=st.just(family)).filter(
-        lambda r: len(r.encode_body()) <= 255
-    )
+    leaf = st.builds(LeafAD, base, ip_addresses(), family=st.just(family)).filter(lambda r: len(r.encode_body()) <= 255)
     return st.builds(with_pid, st.one_of(base, leaf), _path_id(with_path_id))
 
 
@@ -591,6 +599,8 @@ def nlri(afi: int, safi: int, with_path_id: bool = False) -> st.SearchStrategy[A
         return st.builds(MDTRoute, route_distinguishers(), ip, ip, path_id=_path_id(with_path_id))
     if family in ((1, 5), (2, 5)):
         return mvpn_routes(family, with_path_id)
+    if family in LS_SR_MUP_FAMILIES:
+        return ls_sr_mup_nlri(afi, safi, with_path_id)
     if lookup_codec(afi, safi) is not None:
         raise ValueError(f"no strategy for the registered family {family}")
     return st.binary(min_size=1, max_size=64).map(lambda b: UnknownNLRI(afi, safi, b))
@@ -643,6 +653,7 @@ def extended_communities() -> st.SearchStrategy[Any]:
         st.builds(Redirect, st.just(0x81), st.just(0x08), ipv4_addresses(), u16),
         st.builds(Redirect, st.just(0x82), st.just(0x08), u32, u16),
         st.builds(Layer2Info, st.just(0x80), st.just(0x0A), u8, u8, u16, u16),  # VPLS (RFC 4761)
+        mup_extended_communities(),
     )
 
 
@@ -750,6 +761,9 @@ def _attribute_by_code(ctx: DecodeContext, nested: bool = False) -> dict[int, st
         32: st.builds(LargeCommunities, st.lists(st.tuples(u32, u32, u32), max_size=4)),
         35: st.builds(OnlyToCustomer, u32),
         40: _prefix_sid(),
+        # Tunnel Encapsulation, BGP-LS attribute (bmplib.testing.ls_sr_mup)
+        23: tunnel_encapsulations(),
+        29: bgpls_attributes(),
     }
     if not nested:
         out[128] = st.builds(AttrSet, u32, st.deferred(lambda: _nested_attributes(ctx)))
@@ -935,6 +949,7 @@ def capabilities() -> st.SearchStrategy[Any]:
         ),
         st.builds(FQDNCapability, text, text),
         st.builds(SoftwareVersionCapability, text),
+        st.builds(PathsLimitCapability, st.lists(st.builds(PathsLimitFamily, afi, safi, u16), max_size=4)),
     ).filter(_capability_value_fits)
     return st.one_of(typed, unknown)
 

@@ -39,6 +39,10 @@ EXAMPLES: dict[str, tuple[str, int, str]] = {
     "termination": ("gobgp_unicast.bmp", 68556, "GoBGP: Termination, reason 4"),
     "captured": ("gobgp_unicast.pcap", 0, "the same Initiation read from the pcap: with its TCP flow and time"),
     "route_monitoring_flowspec": ("gobgp_families.bmp", 4497, "GoBGP: an IPv4 FlowSpec route with its actions"),
+    # BGP-LS, SR Policy, MUP (GoBGP 3.10 exporting what the lab's speakers sent)
+    "bgp_ls_link": ("gobgp_families.bmp", 1798, "GoBGP: a BGP-LS link NLRI and its BGP-LS attribute (29)"),
+    "sr_policy": ("gobgp_families.bmp", 10973, "GoBGP: an SR Policy candidate path (Tunnel Encapsulation, 23)"),
+    "mup_dsd": ("gobgp_families.bmp", 7859, "GoBGP: a MUP Direct Segment Discovery route, MUP extended community"),
 }
 
 

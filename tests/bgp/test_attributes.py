@@ -303,8 +303,8 @@ def test_mp_unregistered_family_keeps_raw_nlri() -> None:
     value = struct.pack("!HBB", 1, 77, 4) + bytes([10, 0, 0, 1]) + b"\x00" + b"\x01\x02\x03"
     a = one(tlv(0x90, 14, value), announces=True)
     assert a.nlri == [UnknownNLRI(1, 77, b"\x01\x02\x03")] and a.family_name == "afi-1-safi-77"
-    b = one(tlv(0x90, 15, struct.pack("!HB", 16388, 71) + b"\x00\x09"))
-    assert isinstance(b, MPUnreachNLRI) and b.withdrawn == [UnknownNLRI(16388, 71, b"\x00\x09")]
+    b = one(tlv(0x90, 15, struct.pack("!HB", 16388, 99) + b"\x00\x09"))
+    assert isinstance(b, MPUnreachNLRI) and b.withdrawn == [UnknownNLRI(16388, 99, b"\x00\x09")]
 
 
 def test_encode_checks_fields() -> None:

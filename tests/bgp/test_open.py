@@ -41,6 +41,8 @@ from bmplib.bgp.capabilities import (
     ORFEntry,
     ORFFamily,
     ORFType,
+    PathsLimitCapability,
+    PathsLimitFamily,
     RouteRefreshCapability,
     SendReceive,
     SoftwareVersionCapability,
@@ -290,6 +292,7 @@ def test_every_typed_capability_round_trips() -> None:
         LongLivedGracefulRestartCapability([LongLivedGracefulRestartFamily(AFI.IPV6, SAFI.UNICAST, 0x80, 0xFFFFFF)]),
         FQDNCapability("rtr1", "example.net"),
         SoftwareVersionCapability("FRRouting/10.1"),
+        PathsLimitCapability([PathsLimitFamily(AFI.IPV4, SAFI.UNICAST, 8), PathsLimitFamily(AFI.L2VPN, SAFI.EVPN, 0)]),
         RouteRefreshCapability(CapabilityCode.PRESTANDARD_ROUTE_REFRESH),
         UnknownCapability(200, b"\x01\x02"),
     ]
@@ -319,6 +322,18 @@ def test_capability_values_from_the_rfc_figures() -> None:
     assert gr.families[0].forwarding_state
     # software version: 1-octet length then the text
     assert caps.decode_capability(b"\x05bird2", 75, 0, 6) == SoftwareVersionCapability("bird2")
+    # draft-ietf-idr-addpath-paths-limit section 3: AFI 2, SAFI 1, limit 4; AFI 1, SAFI 128, limit 300
+    pl = caps.decode_capability(b"\x00\x02\x01\x00\x04\x00\x01\x80\x01\x2c", 76, 0, 10)
+    assert pl == PathsLimitCapability(
+        [PathsLimitFamily(AFI.IPV6, SAFI.UNICAST, 4), PathsLimitFamily(AFI.IPV4, SAFI.MPLS_VPN, 300)]
+    )
+    assert value_to_json(pl) == {
+        "code": "paths_limit",
+        "families": [
+            {"afi": "ipv6", "safi": "unicast", "paths_limit": 4},
+            {"afi": "ipv4", "safi": "mpls_vpn", "paths_limit": 300},
+        ],
+    }
     ap = caps.decode_capability(b"\x00\x01\x01\x02\x00\x02\x01\x01", 69, 0, 8)
     assert isinstance(ap, AddPathCapability)
     assert [(f.can_send, f.can_receive) for f in ap.families] == [(True, False), (False, True)]
@@ -342,6 +357,7 @@ def test_capability_values_from_the_rfc_figures() -> None:
         (73, b"\x01a\x00z"),  # FQDN trailing octet
         (75, b"\x04abc"),  # software version length mismatch
         (75, b"\x01\x80"),  # software version not UTF-8
+        (76, b"\x00\x01\x01\x00"),  # paths-limit: 5-octet entries
     ],
 )
 def test_malformed_capability_value_is_kept_raw(code: int, value: bytes) -> None:

@@ -24,7 +24,10 @@ code       attribute                             class
 17         AS4_PATH                              :class:`AS4Path`
 18         AS4_AGGREGATOR                        :class:`AS4Aggregator`
 25         IPv6 Address Specific Ext. Community  :class:`IPv6ExtendedCommunities`
+22         PMSI_TUNNEL                           :class:`~bmplib.bgp.attributes.pmsi_tunnel.PMSITunnel`
+23         TUNNEL_ENCAPSULATION                  :class:`~bmplib.bgp.attributes.tunnel_encap.TunnelEncapsulation`
 26         AIGP                                  :class:`AIGP`
+29         BGP-LS Attribute                      :class:`~bmplib.bgp.attributes.bgpls.BGPLSAttribute`
 32         LARGE_COMMUNITY                       :class:`LargeCommunities`
 35         ONLY_TO_CUSTOMER                      :class:`OnlyToCustomer`
 128        ATTR_SET                              :class:`AttrSet`
@@ -33,12 +36,16 @@ other      (kept raw)                            :class:`UnknownAttribute`
 """
 
 # the attributes and extended communities of the VPN / EVPN families register
-# themselves on import (PMSI_TUNNEL 22, BGP Prefix-SID 40, EVPN, FlowSpec and VPLS communities)
+# themselves on import (PMSI_TUNNEL 22, BGP Prefix-SID 40, EVPN, FlowSpec and VPLS
+# communities; BGP-LS attribute 29, Tunnel Encapsulation 23, MUP community)
 from bmplib.bgp.attributes import (  # noqa: F401
+    bgpls,
     evpn_communities,
     flowspec_communities,
+    mup_communities,
     pmsi_tunnel,
     prefix_sid,
+    tunnel_encap,
     vpls_communities,
 )
 from bmplib.bgp.attributes.aspath import (

@@ -95,6 +95,7 @@ class AttributeType(enum.IntEnum):
     TUNNEL_ENCAPSULATION = 23
     IPV6_EXTENDED_COMMUNITIES = 25
     AIGP = 26
+    BGP_LS = 29
     LARGE_COMMUNITY = 32
     BGPSEC_PATH = 33
     ONLY_TO_CUSTOMER = 35
