@@ -57,7 +57,7 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(argparse|enum|collections\.abc|datetime|pathlib|os|json|ipaddress|typing|socket|io)(\..*)?"),
     (r"py:class", r"bmplib\..*\._[A-Za-z].*"),
     (r"py:class", r".*[\[\]].*"),
-    (r"py:class", r"bmplib\.bmp\.constants\.E"),
+    (r"py:class", r"bmplib\.(bmp\.constants|iana)\.E"),  # the TypeVar of lookup()
     (r"py:(class|attr|meth|func|data|exc|mod)", r"[A-Za-z_][A-Za-z0-9_]*"),
     (r"py:attr", r"[A-Z][A-Za-z0-9_]*\.[a-z_][a-z0-9_]*"),  # Class.field: dataclass fields are not targets
 ]
