@@ -38,7 +38,7 @@ from bmplib.errors import DecodeError, FramingError
 from bmplib.files import LiveInput, detect_format, iter_openbmp, iter_stream, open_input
 from bmplib.json import dumps, dumps_pure, render, to_json
 from bmplib.json import reference_to_json as to_json_pure
-from bmplib.nlri.registry import family_name
+from bmplib.nlri.registry import FAMILY_ALIASES, family_name
 from bmplib.openbmp import OpenBMPItem
 from bmplib.pcap import CaptureReader, CaptureStats
 from bmplib.stream import DEFAULT_MAX_MESSAGE_LENGTH, ErrorRecord, SkippedBytes
@@ -184,52 +184,6 @@ def _peer_arg(text: str) -> tuple[str, Any]:
         raise argparse.ArgumentTypeError(f"{text!r} is neither an IP address nor an AS number") from None
 
 
-#: Other names of the families (``--family``): bgpkit-parser, GoBGP, FRR,
-#: Junos and pmacct spellings of the names of :func:`family_name`.
-FAMILY_ALIASES = {
-    "ipv4": "ipv4-unicast",
-    "ipv6": "ipv6-unicast",
-    "inet": "ipv4-unicast",
-    "inet6": "ipv6-unicast",
-    "ipv4-mcast": "ipv4-multicast",
-    "ipv6-mcast": "ipv6-multicast",
-    "ipv4-labeled": "ipv4-labeled-unicast",
-    "ipv6-labeled": "ipv6-labeled-unicast",
-    "ipv4-labelled-unicast": "ipv4-labeled-unicast",
-    "ipv6-labelled-unicast": "ipv6-labeled-unicast",
-    "ipv4-lu": "ipv4-labeled-unicast",
-    "ipv6-lu": "ipv6-labeled-unicast",
-    "ipv4-mpls": "ipv4-labeled-unicast",
-    "ipv6-mpls": "ipv6-labeled-unicast",
-    "labeled-unicast": "ipv4-labeled-unicast",
-    "vpnv4": "ipv4-vpn",
-    "vpnv6": "ipv6-vpn",
-    "vpn-ipv4": "ipv4-vpn",
-    "vpn-ipv6": "ipv6-vpn",
-    "ipv4-vpn-unicast": "ipv4-vpn",
-    "ipv6-vpn-unicast": "ipv6-vpn",
-    "l3vpn-ipv4-unicast": "ipv4-vpn",
-    "l3vpn-ipv6-unicast": "ipv6-vpn",
-    "l3vpn-ipv4": "ipv4-vpn",
-    "l3vpn-ipv6": "ipv6-vpn",
-    "inet-vpn": "ipv4-vpn",
-    "inet6-vpn": "ipv6-vpn",
-    "vpnv4-multicast": "ipv4-vpn-multicast",
-    "vpnv6-multicast": "ipv6-vpn-multicast",
-    "l2vpn-evpn": "evpn",
-    "l2vpn": "evpn",
-    "rt-constraint": "rtc",
-    "route-target": "rtc",
-    "ipv4-rtc": "rtc",
-    "flowspec": "ipv4-flowspec",
-    "flowspec-v4": "ipv4-flowspec",
-    "flowspec-v6": "ipv6-flowspec",
-    "ipv4-flow": "ipv4-flowspec",
-    "ipv6-flow": "ipv6-flowspec",
-    "linkstate": "bgp-ls",
-    "link-state": "bgp-ls",
-    "ls": "bgp-ls",
-}
 _AFI_SAFI = re.compile(r"(\d+)[/:,](\d+)\Z")
 
 

@@ -209,23 +209,19 @@ def open_input(fileobj: Any) -> tuple[LiveInput, str | None]:
 def iter_stream(fileobj: Any, **decoder_options: Any) -> Iterator[StreamItem]:
     """Decode a raw BMP stream read from a binary file object; each message
     comes out as soon as its octets have been read."""
-    dec = BMPDecoder(**decoder_options)
-    read = getattr(fileobj, "read1", None) or fileobj.read
-    while True:
-        chunk = read(CHUNK)
-        if not chunk:
-            break
-        dec.feed(chunk)
-        yield from dec
-    dec.close()
-    yield from dec
+    yield from _decode_all(BMPDecoder(**decoder_options), fileobj)
 
 
 def iter_openbmp(fileobj: Any, **decoder_options: Any) -> Iterator[OpenBMPItem]:
     """Decode a file of OpenBMP records (:mod:`bmplib.openbmp`)."""
-    dec = OpenBMPDecoder(**decoder_options)
+    yield from _decode_all(OpenBMPDecoder(**decoder_options), fileobj)
+
+
+def _decode_all(dec: Any, fileobj: Any) -> Iterator[Any]:
+    """Feed *dec* (a sans-IO decoder) everything *fileobj* holds, as it is read."""
+    read = getattr(fileobj, "read1", None) or fileobj.read
     while True:
-        chunk = fileobj.read(CHUNK)
+        chunk = read(CHUNK)
         if not chunk:
             break
         dec.feed(chunk)

@@ -89,6 +89,13 @@ _REASON_END = "the capture ends inside a message"
 _REASON_CONFLICT = "retransmitted octets differ from those already decoded (the first copy is kept)"
 
 
+def _next_version_octet(buf: bytes | bytearray, pos: int) -> int:
+    """Where the next octet 3 or 4 (a BMP version: RFC 7854, draft-ietf-grow-bmp-tlv)
+    is at or after *pos*, or -1."""
+    v3, v4 = buf.find(3, pos), buf.find(4, pos)
+    return v4 if v3 < 0 else v3 if v4 < 0 else min(v3, v4)
+
+
 def plausible_header(buf: bytes | bytearray, pos: int, max_length: int) -> bool:
     """Whether the octets at *pos* (at least 6 of them) look like a BMP
     common header: version 3 (or 4, draft-ietf-grow-bmp-tlv), a message type
@@ -588,7 +595,7 @@ class CaptureDecoder:
         p = d.scan
         found = wait = False
         while True:
-            p = buf.find(3, p)
+            p = _next_version_octet(buf, p)
             if p < 0:
                 p = n
                 break

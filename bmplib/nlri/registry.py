@@ -18,7 +18,18 @@ from typing import Any, Protocol
 
 from bmplib.session import DecodeContext
 
-__all__ = ["AFI", "SAFI", "Family", "NLRICodec", "UnknownNLRI", "families", "family_name", "lookup", "register"]
+__all__ = [
+    "AFI",
+    "FAMILY_ALIASES",
+    "SAFI",
+    "Family",
+    "NLRICodec",
+    "UnknownNLRI",
+    "families",
+    "family_name",
+    "lookup",
+    "register",
+]
 
 
 class AFI(enum.IntEnum):
@@ -191,3 +202,54 @@ def family_name(afi: int, safi: int) -> str:
     """The text name of a family (``ipv4-unicast``, ``evpn``, ...);
     ``afi-<n>-safi-<m>`` for the others."""
     return _FAMILY_NAMES.get((afi, safi)) or f"afi-{afi}-safi-{safi}"
+
+
+#: Other names of the families (``--family`` of the command line, route filters): bgpkit-parser, GoBGP, FRR,
+#: Junos and pmacct spellings of the names of :func:`family_name`.
+FAMILY_ALIASES = {
+    "ipv4": "ipv4-unicast",
+    "ipv6": "ipv6-unicast",
+    "inet": "ipv4-unicast",
+    "inet6": "ipv6-unicast",
+    "ipv4-mcast": "ipv4-multicast",
+    "ipv6-mcast": "ipv6-multicast",
+    "ipv4-labeled": "ipv4-labeled-unicast",
+    "labeled": "ipv4-labeled-unicast",
+    "ipv6-labeled": "ipv6-labeled-unicast",
+    "ipv4-labelled-unicast": "ipv4-labeled-unicast",
+    "ipv6-labelled-unicast": "ipv6-labeled-unicast",
+    "ipv4-lu": "ipv4-labeled-unicast",
+    "ipv6-lu": "ipv6-labeled-unicast",
+    "ipv4-mpls": "ipv4-labeled-unicast",
+    "ipv6-mpls": "ipv6-labeled-unicast",
+    "labeled-unicast": "ipv4-labeled-unicast",
+    "vpnv4": "ipv4-vpn",
+    "vpnv6": "ipv6-vpn",
+    "vpn-ipv4": "ipv4-vpn",
+    "vpn-ipv6": "ipv6-vpn",
+    "ipv4-vpn-unicast": "ipv4-vpn",
+    "ipv6-vpn-unicast": "ipv6-vpn",
+    "l3vpn-ipv4-unicast": "ipv4-vpn",
+    "l3vpn-ipv6-unicast": "ipv6-vpn",
+    "l3vpn-ipv4": "ipv4-vpn",
+    "l3vpn-ipv6": "ipv6-vpn",
+    "inet-vpn": "ipv4-vpn",
+    "inet6-vpn": "ipv6-vpn",
+    "vpnv4-multicast": "ipv4-vpn-multicast",
+    "vpnv6-multicast": "ipv6-vpn-multicast",
+    "l2vpn-evpn": "evpn",
+    "l2vpn": "evpn",
+    "rt-constraint": "rtc",
+    "route-target": "rtc",
+    "ipv4-rtc": "rtc",
+    "flowspec": "ipv4-flowspec",
+    "flowspec-v4": "ipv4-flowspec",
+    "flowspec-v6": "ipv6-flowspec",
+    "ipv4-flow": "ipv4-flowspec",
+    "ipv6-flow": "ipv6-flowspec",
+    "linkstate": "bgp-ls",
+    "link-state": "bgp-ls",
+    "ls": "bgp-ls",
+    "evpn": "evpn",
+    "rtc": "rtc",
+}

@@ -18,30 +18,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from bmplib.nlri.registry import FAMILY_ALIASES  # one table for the command line and the filters
+
 __all__ = ["FAMILY_ALIASES", "RouteFilter", "family_name", "parse_time"]
 
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 
-#: short names users type -> the record's ``family``
-FAMILY_ALIASES = {
-    "ipv4": "ipv4-unicast",
-    "ipv6": "ipv6-unicast",
-    "inet": "ipv4-unicast",
-    "inet6": "ipv6-unicast",
-    "ipv4-mcast": "ipv4-multicast",
-    "ipv6-mcast": "ipv6-multicast",
-    "ipv4-lu": "ipv4-labeled-unicast",
-    "ipv6-lu": "ipv6-labeled-unicast",
-    "labeled": "ipv4-labeled-unicast",
-    "vpnv4": "ipv4-vpn",
-    "vpnv6": "ipv6-vpn",
-    "l3vpn-ipv4": "ipv4-vpn",
-    "l3vpn-ipv6": "ipv6-vpn",
-    "evpn": "evpn",
-    "l2vpn-evpn": "evpn",
-    "rtc": "rtc",
-    "route-target": "rtc",
-}
+
 _FAMILIES = frozenset(
     [*FAMILY_ALIASES.values(), "ipv4-vpn-multicast", "ipv6-vpn-multicast", "ipv4-flowspec", "ipv6-flowspec", "bgp-ls"]
 )
