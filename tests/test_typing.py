@@ -36,9 +36,11 @@ def routes(data: bytes) -> list[str]:
 def _mypy(tmp_path: Path, attr: str, open_attr: str) -> subprocess.CompletedProcess[str]:
     if shutil.which("mypy") is None and not (Path(sys.executable).parent / "mypy").exists():
         pytest.skip("mypy is not installed (the dev extra and CI install it)")
-    script = tmp_path / "user_script.py"
+    work = tmp_path / attr  # one folder and cache per run: mypy's cache must not answer for the other script
+    work.mkdir()
+    script = work / "user_script.py"
     script.write_text(SCRIPT.format(attr=attr, open_attr=open_attr))
-    cmd = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), str(script)]
+    cmd = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(work / "cache"), str(script)]
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 

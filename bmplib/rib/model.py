@@ -17,6 +17,7 @@ import struct
 from collections.abc import Hashable, Iterator
 from typing import Any
 
+from bmplib.bgp import update as _update
 from bmplib.bgp.attributes import (
     ASPath,
     ASPathSegment,
@@ -30,7 +31,6 @@ from bmplib.bgp.attributes import (
     OriginType,
     SegmentType,
 )
-from bmplib.bgp.update import decode_update
 from bmplib.bmp.constants import lookup
 from bmplib.bmp.header import Table
 from bmplib.json import value_to_json
@@ -157,7 +157,7 @@ def _rebuild(key: tuple[Any, ...], ctx: DecodeContext) -> Any:
         return LargeCommunities(list(zip(it, it, it)), flags)
     raw: bytes = key[1]
     body = b"\0\0" + len(raw).to_bytes(2, "big") + raw
-    return decode_update(body, 0, len(body), ctx).attributes[0]
+    return _update.decode_update(body, 0, len(body), ctx).attributes[0]  # the implementation chosen (bmplib._impl)
 
 
 class AttributePool:
