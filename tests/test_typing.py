@@ -51,3 +51,24 @@ def test_mypy_catches_a_misspelt_attribute(tmp_path: Path) -> None:
     assert '"Open" has no attribute "hold_tim"' in bad.stdout, bad.stdout
     good = _mypy(tmp_path, "as_path", "hold_time")
     assert good.returncode == 0, good.stdout + good.stderr
+
+
+def test_every_decoded_route_is_a_route() -> None:
+    """The ``Route`` union names every route class the decoders produce
+    (every route of every capture of pcaps/, whatever its family)."""
+    from typing import get_args
+
+    import bmplib
+    from bmplib.nlri.routes import Route
+
+    members = get_args(Route)
+    seen = set()
+    for path in sorted((ROOT / "pcaps").glob("*.bmp")):
+        for item in bmplib.iter_file(path):
+            update = getattr(item, "update", None)
+            if update is None:
+                continue
+            for route in [*update.announced, *update.withdrawn]:
+                assert isinstance(route, members), (path.name, type(route))
+                seen.add(type(route).__name__)
+    assert len(seen) >= 10, seen
