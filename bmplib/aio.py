@@ -386,12 +386,11 @@ class Collector:
                 first = await self._read_proxy(router, reader)
             except (ProxyDecodeError, ConnectionError, OSError, asyncio.TimeoutError, EOFError) as exc:
                 refusal, detail = "bad proxy header", str(exc) or type(exc).__name__
-        if refusal:
-            pass
-        elif not self._allowed(router.address):
-            refusal = "not allowed"
-        elif len(self._open) >= self.max_routers:
-            refusal = "too many routers"
+        if not refusal:
+            if not self._allowed(router.address):
+                refusal = "not allowed"
+            elif len(self._open) >= self.max_routers:
+                refusal = "too many routers"
         if refusal:
             self.stats.refused += 1
             log.warning("refused %s: %s %s", router.name, refusal, detail)

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from bmplib.bmp.header import utc_datetime
 from bmplib.bmp.tlv import decode_text, encode_text
 from bmplib.errors import EncodeError, FramingError, OpenBMPDecodeError
 from bmplib.stream import BMPDecoder, StreamItem
@@ -91,8 +92,7 @@ class OpenBMPHeader:
     @property
     def datetime(self) -> _dt.datetime:
         """The collector's timestamp as an aware UTC datetime."""
-        base = _dt.datetime.fromtimestamp(self.timestamp_sec, _dt.timezone.utc)
-        return base + _dt.timedelta(microseconds=self.timestamp_usec)
+        return utc_datetime(self.timestamp_sec, self.timestamp_usec)
 
     @property
     def is_router_message(self) -> bool:

@@ -24,6 +24,7 @@ __all__ = [
     "decode_peer_header",
     "encode_address16",
     "encode_common_header",
+    "utc_datetime",
 ]
 
 BMP_VERSION = 3
@@ -56,6 +57,12 @@ class Table(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+def utc_datetime(seconds: int, microseconds: int) -> _dt.datetime:
+    """A BMP-style timestamp (seconds since the epoch, microseconds) as an
+    aware UTC datetime (RFC 7854 section 4.2)."""
+    return _dt.datetime.fromtimestamp(seconds, _dt.timezone.utc) + _dt.timedelta(microseconds=microseconds)
 
 
 def encode_common_header(length: int, msg_type: int) -> bytes:
@@ -152,8 +159,7 @@ class PeerHeader:
     @property
     def datetime(self) -> _dt.datetime:
         """The timestamp as an aware UTC :class:`datetime.datetime`."""
-        base = _dt.datetime.fromtimestamp(self.timestamp_sec, _dt.timezone.utc)
-        return base + _dt.timedelta(microseconds=self.timestamp_usec)
+        return utc_datetime(self.timestamp_sec, self.timestamp_usec)
 
     @property
     def key(self) -> tuple[int, bytes, str, int, str]:

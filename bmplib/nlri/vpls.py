@@ -42,7 +42,9 @@ class _VPLSBase:
     path_id: int | None
 
     def body(self) -> bytes:
-        raise NotImplementedError
+        """The NLRI after its length field; each form (VPLSRoute, VPLSAutoDiscovery,
+        UnknownVPLSRoute) defines its own (an abstract method of this private base)."""
+        raise NotImplementedError(f"{type(self).__name__} defines no VPLS NLRI body")
 
     def encode(self) -> bytes:
         """The NLRI octets: [path id (4)] + length (2) + body."""
